@@ -1,0 +1,86 @@
+-- Accounts, OAuth apps and tokens, notes, tags, follows and the home feed.
+-- Times are Unix milliseconds; ids are time-ordered 64-bit integers from one generator.
+
+CREATE TABLE accounts (
+    id              INTEGER PRIMARY KEY,
+    handle          TEXT NOT NULL,
+    handle_key      TEXT NOT NULL CONSTRAINT accounts_handle_key_key UNIQUE,
+    email           TEXT NOT NULL CONSTRAINT accounts_email_key UNIQUE,
+    password_hash   TEXT NOT NULL,
+    display_name    TEXT NOT NULL DEFAULT '',
+    bio             TEXT NOT NULL DEFAULT '',
+    home_region     TEXT,
+    languages       TEXT NOT NULL DEFAULT '',
+    role            TEXT NOT NULL DEFAULT 'user',
+    state           TEXT NOT NULL DEFAULT 'active',
+    created_at      INTEGER NOT NULL,
+    notes_count     INTEGER NOT NULL DEFAULT 0,
+    followers_count INTEGER NOT NULL DEFAULT 0,
+    following_count INTEGER NOT NULL DEFAULT 0,
+    last_note_at    INTEGER
+);
+
+CREATE TABLE apps (
+    id                 INTEGER PRIMARY KEY,
+    name               TEXT NOT NULL,
+    website            TEXT,
+    redirect_uris      TEXT NOT NULL,
+    scopes             TEXT NOT NULL,
+    client_id          TEXT NOT NULL CONSTRAINT apps_client_id_key UNIQUE,
+    client_secret_hash TEXT NOT NULL,
+    created_at         INTEGER NOT NULL
+);
+
+CREATE TABLE tokens (
+    id         INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL CONSTRAINT tokens_token_hash_key UNIQUE,
+    app_id     INTEGER NOT NULL REFERENCES apps (id) ON DELETE CASCADE,
+    account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+    scopes     TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+);
+CREATE INDEX tokens_app ON tokens (app_id);
+CREATE INDEX tokens_account ON tokens (account_id);
+
+CREATE TABLE notes (
+    id             INTEGER PRIMARY KEY,
+    author_id      INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    title          TEXT NOT NULL DEFAULT '',
+    body           TEXT NOT NULL,
+    visibility     TEXT NOT NULL,
+    language       TEXT,
+    app_id         INTEGER REFERENCES apps (id) ON DELETE SET NULL,
+    created_at     INTEGER NOT NULL,
+    likes_count    INTEGER NOT NULL DEFAULT 0,
+    collects_count INTEGER NOT NULL DEFAULT 0,
+    comments_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX notes_author ON notes (author_id, id);
+CREATE INDEX notes_public ON notes (id) WHERE visibility = 'public';
+CREATE INDEX notes_app ON notes (app_id);
+
+CREATE TABLE note_tags (
+    tag_key TEXT NOT NULL,
+    note_id INTEGER NOT NULL REFERENCES notes (id) ON DELETE CASCADE,
+    PRIMARY KEY (tag_key, note_id)
+) WITHOUT ROWID;
+CREATE INDEX note_tags_note ON note_tags (note_id);
+
+CREATE TABLE follows (
+    follower_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    followee_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (follower_id, followee_id)
+) WITHOUT ROWID;
+CREATE INDEX follows_followee ON follows (followee_id, follower_id);
+
+-- The home feed, fanned out on write: one row per (reader, note).
+CREATE TABLE home_entries (
+    owner_id  INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    note_id   INTEGER NOT NULL REFERENCES notes (id) ON DELETE CASCADE,
+    author_id INTEGER NOT NULL,
+    PRIMARY KEY (owner_id, note_id)
+) WITHOUT ROWID;
+CREATE INDEX home_entries_note ON home_entries (note_id);
+CREATE INDEX home_entries_author ON home_entries (owner_id, author_id);

@@ -1,0 +1,159 @@
+use sqlx::FromRow;
+
+use crate::Store;
+use crate::db::{on_read, on_write};
+use crate::error::{Result, StoreError};
+
+/// An account as stored. Validation happened before it got here (`nb_domain` newtypes).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct AccountRow {
+    pub id: i64,
+    pub handle: String,
+    pub email: String,
+    pub password_hash: String,
+    pub display_name: String,
+    pub bio: String,
+    pub home_region: Option<String>,
+    /// BCP 47 tags, comma-separated; the first is the interface language.
+    pub languages: String,
+    pub role: String,
+    pub state: String,
+    pub created_at: i64,
+    pub notes_count: i64,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub last_note_at: Option<i64>,
+}
+
+impl AccountRow {
+    pub fn profile(&self) -> Profile {
+        Profile {
+            id: self.id,
+            handle: self.handle.clone(),
+            display_name: self.display_name.clone(),
+            bio: self.bio.clone(),
+            home_region: self.home_region.clone(),
+            languages: self.languages.clone(),
+            role: self.role.clone(),
+            created_at: self.created_at,
+            notes_count: self.notes_count,
+            followers_count: self.followers_count,
+            following_count: self.following_count,
+            last_note_at: self.last_note_at,
+        }
+    }
+}
+
+/// What anyone may see of an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub id: i64,
+    pub handle: String,
+    pub display_name: String,
+    pub bio: String,
+    pub home_region: Option<String>,
+    pub languages: String,
+    pub role: String,
+    pub created_at: i64,
+    pub notes_count: i64,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub last_note_at: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub id: i64,
+    pub handle: String,
+    pub email: String,
+    pub password_hash: String,
+    pub display_name: String,
+    pub home_region: Option<String>,
+    pub languages: String,
+    pub role: String,
+    pub state: String,
+    pub created_at: i64,
+}
+
+macro_rules! account_cols {
+    () => {
+        "id, handle, email, password_hash, display_name, bio, home_region, languages, role, state, \
+         created_at, notes_count, followers_count, following_count, last_note_at"
+    };
+}
+
+impl Store {
+    /// Insert an account. A taken handle or email is a [`StoreError::Conflict`].
+    pub async fn insert_account(&self, a: &NewAccount) -> Result<()> {
+        const SQL: &str = "INSERT INTO accounts (id, handle, handle_key, email, password_hash, \
+            display_name, home_region, languages, role, state, created_at) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+        on_write!(self, |p| sqlx::query(SQL)
+            .bind(a.id)
+            .bind(&a.handle)
+            .bind(a.handle.to_ascii_lowercase())
+            .bind(&a.email)
+            .bind(&a.password_hash)
+            .bind(&a.display_name)
+            .bind(&a.home_region)
+            .bind(&a.languages)
+            .bind(&a.role)
+            .bind(&a.state)
+            .bind(a.created_at)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(|e| StoreError::conflict_on(e, &["handle", "email"]))?;
+        Ok(())
+    }
+
+    pub async fn account(&self, id: i64) -> Result<Option<AccountRow>> {
+        const SQL: &str = concat!("SELECT ", account_cols!(), " FROM accounts WHERE id = $1");
+        Ok(on_read!(self, |p| sqlx::query_as(SQL)
+            .bind(id)
+            .fetch_optional(p)
+            .await)?)
+    }
+
+    /// Look an account up by handle, ignoring case.
+    pub async fn account_by_handle(&self, handle: &str) -> Result<Option<AccountRow>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            account_cols!(),
+            " FROM accounts WHERE handle_key = $1"
+        );
+        let key = handle.to_ascii_lowercase();
+        Ok(on_read!(self, |p| sqlx::query_as(SQL)
+            .bind(&key)
+            .fetch_optional(p)
+            .await)?)
+    }
+
+    /// Look an account up by (lower-cased) email.
+    pub async fn account_by_email(&self, email: &str) -> Result<Option<AccountRow>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            account_cols!(),
+            " FROM accounts WHERE email = $1"
+        );
+        let email = email.to_lowercase();
+        Ok(on_read!(self, |p| sqlx::query_as(SQL)
+            .bind(&email)
+            .fetch_optional(p)
+            .await)?)
+    }
+
+    pub async fn set_account_role(&self, id: i64, role: &str) -> Result<()> {
+        const SQL: &str = "UPDATE accounts SET role = $2 WHERE id = $1";
+        let done = on_write!(self, |p| sqlx::query(SQL)
+            .bind(id)
+            .bind(role)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}

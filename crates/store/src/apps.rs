@@ -1,0 +1,122 @@
+use sqlx::FromRow;
+
+use crate::Store;
+use crate::db::{on_read, on_write};
+use crate::error::{Result, StoreError};
+
+/// A registered OAuth client application.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct AppRow {
+    pub id: i64,
+    pub name: String,
+    pub website: Option<String>,
+    /// One URI per line.
+    pub redirect_uris: String,
+    pub scopes: String,
+    pub client_id: String,
+    pub client_secret_hash: String,
+    pub created_at: i64,
+}
+
+pub type NewApp = AppRow;
+
+/// An access token as stored: only its SHA-256 is kept, never the token.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    pub app_id: i64,
+    pub account_id: Option<i64>,
+    pub scopes: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub id: i64,
+    pub token_hash: String,
+    pub app_id: i64,
+    pub account_id: Option<i64>,
+    pub scopes: String,
+    pub created_at: i64,
+}
+
+impl Store {
+    pub async fn insert_app(&self, a: &NewApp) -> Result<()> {
+        const SQL: &str = "INSERT INTO apps (id, name, website, redirect_uris, scopes, client_id, \
+            client_secret_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        on_write!(self, |p| sqlx::query(SQL)
+            .bind(a.id)
+            .bind(&a.name)
+            .bind(&a.website)
+            .bind(&a.redirect_uris)
+            .bind(&a.scopes)
+            .bind(&a.client_id)
+            .bind(&a.client_secret_hash)
+            .bind(a.created_at)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(|e| StoreError::conflict_on(e, &["client_id"]))?;
+        Ok(())
+    }
+
+    pub async fn app_by_client_id(&self, client_id: &str) -> Result<Option<AppRow>> {
+        const SQL: &str = "SELECT id, name, website, redirect_uris, scopes, client_id, \
+            client_secret_hash, created_at FROM apps WHERE client_id = $1";
+        Ok(on_read!(self, |p| sqlx::query_as(SQL)
+            .bind(client_id)
+            .fetch_optional(p)
+            .await)?)
+    }
+
+    pub async fn app(&self, id: i64) -> Result<Option<AppRow>> {
+        const SQL: &str = "SELECT id, name, website, redirect_uris, scopes, client_id, \
+            client_secret_hash, created_at FROM apps WHERE id = $1";
+        Ok(on_read!(self, |p| sqlx::query_as(SQL)
+            .bind(id)
+            .fetch_optional(p)
+            .await)?)
+    }
+
+    pub async fn insert_token(&self, t: &NewToken) -> Result<()> {
+        const SQL: &str = "INSERT INTO tokens (id, token_hash, app_id, account_id, scopes, \
+            created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+        on_write!(self, |p| sqlx::query(SQL)
+            .bind(t.id)
+            .bind(&t.token_hash)
+            .bind(t.app_id)
+            .bind(t.account_id)
+            .bind(&t.scopes)
+            .bind(t.created_at)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(|e| StoreError::conflict_on(e, &["token_hash"]))?;
+        Ok(())
+    }
+
+    /// The live (not revoked) token with this hash.
+    pub async fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRow>> {
+        const SQL: &str = "SELECT id, app_id, account_id, scopes, created_at, revoked_at \
+            FROM tokens WHERE token_hash = $1 AND revoked_at IS NULL";
+        Ok(on_read!(self, |p| sqlx::query_as(SQL)
+            .bind(token_hash)
+            .fetch_optional(p)
+            .await)?)
+    }
+
+    /// Revoke the token with this hash if it belongs to the app. Revoking twice is no error.
+    pub async fn revoke_token(&self, token_hash: &str, app_id: i64, now: i64) -> Result<bool> {
+        const SQL: &str = "UPDATE tokens SET revoked_at = $3 \
+            WHERE token_hash = $1 AND app_id = $2 AND revoked_at IS NULL";
+        let done = on_write!(self, |p| sqlx::query(SQL)
+            .bind(token_hash)
+            .bind(app_id)
+            .bind(now)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done > 0)
+    }
+}

@@ -1,0 +1,184 @@
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::error::{Result, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Reader connections for SQLite, total connections for PostgreSQL.
+    pub max_connections: u32,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self {
+            max_connections: u32::try_from(cores * 4).unwrap_or(8).clamp(4, 32),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Db {
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// The storage API. Cheap to clone: it holds connection pools.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) db: Db,
+}
+
+/// Run `$body` with `$pool` bound to a pool that may read.
+macro_rules! on_read {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.db {
+            $crate::db::Db::Sqlite { reader: $pool, .. } => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Run `$body` with `$pool` bound to the pool that writes (SQLite: the one writer connection).
+macro_rules! on_write {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.db {
+            $crate::db::Db::Sqlite { writer: $pool, .. } => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use {on_read, on_write};
+
+impl Store {
+    /// Open a database by URL: `sqlite://PATH` (created when missing) or `postgres://…`.
+    pub async fn connect(url: &str, opts: &StoreOptions) -> Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(opts.max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            return Ok(Self {
+                db: Db::Postgres(pool),
+            });
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .ok_or_else(|| StoreError::BadUrl(url.to_owned()))?;
+        Self::open_sqlite(Path::new(path), opts).await
+    }
+
+    pub async fn open_sqlite(path: &Path, opts: &StoreOptions) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+        }
+        let base = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", "-32000")
+            .pragma("temp_store", "memory");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .connect_with(base.clone().create_if_missing(true))
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(opts.max_connections)
+            .connect_with(base.read_only(true))
+            .await?;
+        Ok(Self {
+            db: Db::Sqlite { writer, reader },
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.db {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Apply every migration this build knows that the database has not seen.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.db {
+            Db::Sqlite { writer, .. } => sqlx::migrate!("./migrations/sqlite").run(writer).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// A cheap round trip, for readiness checks.
+    pub async fn ping(&self) -> Result<()> {
+        on_read!(self, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Refresh the planner's statistics (after bulk loads, and in query-plan tests).
+    pub async fn analyze(&self) -> Result<()> {
+        on_write!(self, |p| sqlx::query("ANALYZE")
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The plan the database would use for `sql` with `args` bound, one line per step.
+    /// For tests and `notebridge` diagnostics; `sql` is one of the store's own queries.
+    pub async fn explain(&self, sql: &'static str, args: &[i64]) -> Result<Vec<String>> {
+        use sqlx::Row;
+        match &self.db {
+            Db::Sqlite { reader, .. } => {
+                let q = format!("EXPLAIN QUERY PLAN {sql}");
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(q));
+                for a in args {
+                    query = query.bind(*a);
+                }
+                let rows = query.fetch_all(reader).await?;
+                Ok(rows.iter().map(|r| r.get::<String, _>("detail")).collect())
+            }
+            Db::Postgres(pool) => {
+                let q = format!("EXPLAIN {sql}");
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(q));
+                for a in args {
+                    query = query.bind(*a);
+                }
+                let rows = query.fetch_all(pool).await?;
+                Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
+            }
+        }
+    }
+
+    pub async fn close(&self) {
+        match &self.db {
+            Db::Sqlite { writer, reader } => {
+                reader.close().await;
+                writer.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}

@@ -1,0 +1,91 @@
+use crate::Store;
+use crate::db::{on_read, on_write};
+use crate::error::Result;
+
+/// How many of a followee's latest notes a new follower's home feed receives at once.
+const BACKFILL: i64 = 40;
+
+impl Store {
+    /// Follow; returns false when it already existed. Keeps both counters exact and fills the
+    /// follower's home feed with the followee's latest notes.
+    pub async fn follow(&self, follower: i64, followee: i64, now: i64) -> Result<bool> {
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query(
+                "INSERT INTO follows (follower_id, followee_id, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(follower)
+            .bind(followee)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Ok(false);
+            }
+            sqlx::query("UPDATE accounts SET following_count = following_count + 1 WHERE id = $1")
+                .bind(follower)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE accounts SET followers_count = followers_count + 1 WHERE id = $1")
+                .bind(followee)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO home_entries (owner_id, note_id, author_id) \
+                 SELECT $1, n.id, n.author_id FROM notes n WHERE n.author_id = $2 \
+                 ORDER BY n.id DESC LIMIT $3 ON CONFLICT DO NOTHING",
+            )
+            .bind(follower)
+            .bind(followee)
+            .bind(BACKFILL)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Unfollow; returns false when there was nothing to undo. Removes the followee's notes from
+    /// the follower's home feed.
+    pub async fn unfollow(&self, follower: i64, followee: i64) -> Result<bool> {
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            let done =
+                sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2")
+                    .bind(follower)
+                    .bind(followee)
+                    .execute(&mut *tx)
+                    .await?;
+            if done.rows_affected() == 0 {
+                return Ok(false);
+            }
+            sqlx::query("UPDATE accounts SET following_count = following_count - 1 WHERE id = $1")
+                .bind(follower)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE accounts SET followers_count = followers_count - 1 WHERE id = $1")
+                .bind(followee)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM home_entries WHERE owner_id = $1 AND author_id = $2")
+                .bind(follower)
+                .bind(followee)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    pub async fn is_following(&self, follower: i64, followee: i64) -> Result<bool> {
+        let row: Option<(i64,)> = on_read!(self, |p| sqlx::query_as(
+            "SELECT follower_id FROM follows WHERE follower_id = $1 AND followee_id = $2"
+        )
+        .bind(follower)
+        .bind(followee)
+        .fetch_optional(p)
+        .await)?;
+        Ok(row.is_some())
+    }
+}

@@ -1,0 +1,23 @@
+//! Persistence for Notebridge: one API, two backends.
+//!
+//! SQLite is the embedded default (WAL, foreign keys, one writer connection and a pool of
+//! readers); PostgreSQL is for scale-out. Both run the *same* SQL text wherever standard SQL
+//! allows it: sqlx's SQLite driver reads `$1`-style placeholders as positional arguments, so a
+//! query is written once and the [`on_read!`]/[`on_write!`] macros compile it against each
+//! backend's native driver. Where the dialects differ, a method matches on the backend itself.
+//! The conformance suite in `tests/` runs unchanged against both and is the check that they agree.
+
+mod accounts;
+mod apps;
+mod db;
+mod error;
+mod follows;
+mod notes;
+mod page;
+
+pub use accounts::{AccountRow, NewAccount, Profile};
+pub use apps::{AppRow, NewApp, NewToken, TokenRow};
+pub use db::{Backend, Store, StoreOptions};
+pub use error::StoreError;
+pub use notes::{AUTHOR_FEED, FeedSql, HOME_FEED, NewNote, NoteView, PUBLIC_FEED, TAG_FEED};
+pub use page::Page;

@@ -1,0 +1,294 @@
+//! Notes and the chronological feeds over them. Every feed is one query that walks an index
+//! range in id order (see `tests/query_plans.rs`).
+
+use sqlx::FromRow;
+
+use crate::Store;
+use crate::accounts::Profile;
+use crate::db::{on_read, on_write};
+use crate::error::{Result, StoreError};
+use crate::page::Page;
+
+#[derive(Debug, Clone)]
+pub struct NewNote {
+    pub id: i64,
+    pub author_id: i64,
+    pub title: String,
+    pub body: String,
+    pub visibility: String,
+    pub language: Option<String>,
+    pub app_id: Option<i64>,
+    pub created_at: i64,
+    /// Tag keys, distinct.
+    pub tags: Vec<String>,
+}
+
+/// A note joined with what a client shows beside it: its author and the posting app.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct NoteView {
+    pub id: i64,
+    pub author_id: i64,
+    pub title: String,
+    pub body: String,
+    pub visibility: String,
+    pub language: Option<String>,
+    pub created_at: i64,
+    pub likes_count: i64,
+    pub collects_count: i64,
+    pub comments_count: i64,
+    pub app_name: Option<String>,
+    pub app_website: Option<String>,
+    a_handle: String,
+    a_display_name: String,
+    a_bio: String,
+    a_home_region: Option<String>,
+    a_languages: String,
+    a_role: String,
+    a_created_at: i64,
+    a_notes_count: i64,
+    a_followers_count: i64,
+    a_following_count: i64,
+    a_last_note_at: Option<i64>,
+}
+
+impl NoteView {
+    pub fn author(&self) -> Profile {
+        Profile {
+            id: self.author_id,
+            handle: self.a_handle.clone(),
+            display_name: self.a_display_name.clone(),
+            bio: self.a_bio.clone(),
+            home_region: self.a_home_region.clone(),
+            languages: self.a_languages.clone(),
+            role: self.a_role.clone(),
+            created_at: self.a_created_at,
+            notes_count: self.a_notes_count,
+            followers_count: self.a_followers_count,
+            following_count: self.a_following_count,
+            last_note_at: self.a_last_note_at,
+        }
+    }
+}
+
+macro_rules! note_view {
+    ($from:expr, $where:expr, $order:expr) => {
+        concat!(
+            "SELECT n.id, n.author_id, n.title, n.body, n.visibility, n.language, n.created_at, \
+             n.likes_count, n.collects_count, n.comments_count, \
+             ap.name AS app_name, ap.website AS app_website, \
+             a.handle AS a_handle, a.display_name AS a_display_name, a.bio AS a_bio, \
+             a.home_region AS a_home_region, a.languages AS a_languages, a.role AS a_role, \
+             a.created_at AS a_created_at, a.notes_count AS a_notes_count, \
+             a.followers_count AS a_followers_count, a.following_count AS a_following_count, \
+             a.last_note_at AS a_last_note_at FROM ",
+            $from,
+            " JOIN accounts a ON a.id = n.author_id LEFT JOIN apps ap ON ap.id = n.app_id WHERE ",
+            $where,
+            " ORDER BY ",
+            $order
+        )
+    };
+}
+
+/// A feed query in both directions: newest first, and oldest first for `min_id`.
+pub struct FeedSql {
+    pub desc: &'static str,
+    pub asc: &'static str,
+}
+
+macro_rules! feed_sql {
+    ($from:literal, $key:literal, $where:literal, $n:literal) => {
+        FeedSql {
+            desc: note_view!($from, $where, concat!($key, " DESC LIMIT $", $n)),
+            asc: note_view!($from, $where, concat!($key, " ASC LIMIT $", $n)),
+        }
+    };
+}
+
+/// Home: the fanned-out entries of one reader. $1 owner, $2 upper, $3 lower, $4 limit.
+pub const HOME_FEED: FeedSql = feed_sql!(
+    "home_entries h JOIN notes n ON n.id = h.note_id",
+    "h.note_id",
+    "h.owner_id = $1 AND h.note_id < $2 AND h.note_id > $3",
+    "4"
+);
+
+/// Public: every public note. $1 upper, $2 lower, $3 limit.
+pub const PUBLIC_FEED: FeedSql = feed_sql!(
+    "notes n",
+    "n.id",
+    "n.visibility = 'public' AND n.id < $1 AND n.id > $2",
+    "3"
+);
+
+/// One author's notes; `$5 = 1` includes private ones (the viewer is the author or a follower).
+/// $1 author, $2 upper, $3 lower, $4 limit.
+pub const AUTHOR_FEED: FeedSql = feed_sql!(
+    "notes n",
+    "n.id",
+    "n.author_id = $1 AND n.id < $2 AND n.id > $3 AND (n.visibility <> 'private' OR $5 = 1)",
+    "4"
+);
+
+/// Public notes with a tag. $1 tag key, $2 upper, $3 lower, $4 limit.
+pub const TAG_FEED: FeedSql = feed_sql!(
+    "note_tags t JOIN notes n ON n.id = t.note_id",
+    "t.note_id",
+    "t.tag_key = $1 AND t.note_id < $2 AND t.note_id > $3 AND n.visibility = 'public'",
+    "4"
+);
+
+const NOTE_BY_ID: &str = note_view!("notes n", "n.id = $1", "n.id");
+
+fn finish(mut rows: Vec<NoteView>, page: &Page) -> Vec<NoteView> {
+    if page.ascending() {
+        rows.reverse();
+    }
+    rows
+}
+
+impl Store {
+    /// Write a note, its tags, the author's counters and its home-feed entries (the author's and
+    /// every follower's) in one transaction.
+    pub async fn insert_note(&self, n: &NewNote) -> Result<()> {
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "INSERT INTO notes (id, author_id, title, body, visibility, language, app_id, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(n.id)
+            .bind(n.author_id)
+            .bind(&n.title)
+            .bind(&n.body)
+            .bind(&n.visibility)
+            .bind(&n.language)
+            .bind(n.app_id)
+            .bind(n.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::conflict_on(e, &["notes"]))?;
+            for tag in &n.tags {
+                sqlx::query("INSERT INTO note_tags (tag_key, note_id) VALUES ($1, $2)")
+                    .bind(tag)
+                    .bind(n.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(
+                "UPDATE accounts SET notes_count = notes_count + 1, last_note_at = $2 WHERE id = $1",
+            )
+            .bind(n.author_id)
+            .bind(n.created_at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO home_entries (owner_id, note_id, author_id) \
+                 SELECT follower_id, $1, $2 FROM follows WHERE followee_id = $2 \
+                 UNION ALL SELECT $2, $1, $2",
+            )
+            .bind(n.id)
+            .bind(n.author_id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn note(&self, id: i64) -> Result<Option<NoteView>> {
+        Ok(on_read!(self, |p| sqlx::query_as(NOTE_BY_ID)
+            .bind(id)
+            .fetch_optional(p)
+            .await)?)
+    }
+
+    /// Delete a note with everything that hangs on it (tags, feed entries) and fix the
+    /// author's count. Returns the author's id, or `NotFound`.
+    pub async fn delete_note(&self, id: i64) -> Result<i64> {
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            let author: Option<(i64,)> =
+                sqlx::query_as("DELETE FROM notes WHERE id = $1 RETURNING author_id")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let (author,) = author.ok_or(StoreError::NotFound)?;
+            sqlx::query("UPDATE accounts SET notes_count = notes_count - 1 WHERE id = $1")
+                .bind(author)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(author)
+        })
+    }
+
+    pub async fn home_feed(&self, owner: i64, page: &Page) -> Result<Vec<NoteView>> {
+        let sql = if page.ascending() {
+            HOME_FEED.asc
+        } else {
+            HOME_FEED.desc
+        };
+        let rows = on_read!(self, |p| sqlx::query_as(sql)
+            .bind(owner)
+            .bind(page.upper())
+            .bind(page.lower())
+            .bind(page.limit())
+            .fetch_all(p)
+            .await)?;
+        Ok(finish(rows, page))
+    }
+
+    pub async fn public_feed(&self, page: &Page) -> Result<Vec<NoteView>> {
+        let sql = if page.ascending() {
+            PUBLIC_FEED.asc
+        } else {
+            PUBLIC_FEED.desc
+        };
+        let rows = on_read!(self, |p| sqlx::query_as(sql)
+            .bind(page.upper())
+            .bind(page.lower())
+            .bind(page.limit())
+            .fetch_all(p)
+            .await)?;
+        Ok(finish(rows, page))
+    }
+
+    pub async fn author_feed(
+        &self,
+        author: i64,
+        include_private: bool,
+        page: &Page,
+    ) -> Result<Vec<NoteView>> {
+        let sql = if page.ascending() {
+            AUTHOR_FEED.asc
+        } else {
+            AUTHOR_FEED.desc
+        };
+        let rows = on_read!(self, |p| sqlx::query_as(sql)
+            .bind(author)
+            .bind(page.upper())
+            .bind(page.lower())
+            .bind(page.limit())
+            .bind(i64::from(include_private))
+            .fetch_all(p)
+            .await)?;
+        Ok(finish(rows, page))
+    }
+
+    pub async fn tag_feed(&self, tag_key: &str, page: &Page) -> Result<Vec<NoteView>> {
+        let sql = if page.ascending() {
+            TAG_FEED.asc
+        } else {
+            TAG_FEED.desc
+        };
+        let rows = on_read!(self, |p| sqlx::query_as(sql)
+            .bind(tag_key)
+            .bind(page.upper())
+            .bind(page.lower())
+            .bind(page.limit())
+            .fetch_all(p)
+            .await)?;
+        Ok(finish(rows, page))
+    }
+}

@@ -1,0 +1,356 @@
+//! The storage conformance suite: every case runs unchanged against SQLite and PostgreSQL.
+
+mod common;
+
+use nb_store::{NewAccount, NewApp, NewNote, NewToken, Page, Store, StoreError};
+
+conformance!(
+    accounts_round_trip,
+    handles_and_emails_are_unique_ignoring_case,
+    roles_change,
+    apps_and_tokens,
+    notes_round_trip_with_counts,
+    feeds_page_by_id,
+    home_feed_follows_the_graph,
+    private_notes_stay_with_followers,
+    tag_feed,
+    delete_removes_everything,
+    non_ascii_text_survives,
+);
+
+const T0: i64 = 1_764_000_000_000;
+
+fn id(n: i64) -> i64 {
+    (T0 + n) << 16
+}
+
+fn account(n: i64, handle: &str) -> NewAccount {
+    NewAccount {
+        id: id(n),
+        handle: handle.to_owned(),
+        email: format!("{}@example.com", handle.to_lowercase()),
+        password_hash: "$argon2id$stub-not-checked-here".to_owned(),
+        display_name: handle.to_owned(),
+        home_region: Some("CN".to_owned()),
+        languages: "zh-CN,en".to_owned(),
+        role: "user".to_owned(),
+        state: "active".to_owned(),
+        created_at: T0 + n,
+    }
+}
+
+fn note(n: i64, author: i64, body: &str) -> NewNote {
+    NewNote {
+        id: id(n),
+        author_id: author,
+        title: String::new(),
+        body: body.to_owned(),
+        visibility: "public".to_owned(),
+        language: Some("en".to_owned()),
+        app_id: None,
+        created_at: T0 + n,
+        tags: vec![],
+    }
+}
+
+async fn accounts_round_trip(s: &Store) {
+    let a = account(1, "Li_Wei");
+    s.insert_account(&a).await.unwrap();
+    let got = s.account(a.id).await.unwrap().unwrap();
+    assert_eq!(got.handle, "Li_Wei");
+    assert_eq!(got.languages, "zh-CN,en");
+    assert_eq!(got.notes_count, 0);
+    assert_eq!(
+        s.account_by_handle("li_wei").await.unwrap().unwrap().id,
+        a.id
+    );
+    assert_eq!(
+        s.account_by_email("LI_WEI@example.com")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        a.id
+    );
+    assert!(s.account(12345).await.unwrap().is_none());
+}
+
+async fn handles_and_emails_are_unique_ignoring_case(s: &Store) {
+    s.insert_account(&account(1, "ann")).await.unwrap();
+    let mut same_handle = account(2, "ANN");
+    same_handle.email = "other@example.com".to_owned();
+    assert!(matches!(
+        s.insert_account(&same_handle).await,
+        Err(StoreError::Conflict("handle"))
+    ));
+    let mut same_email = account(3, "bob");
+    same_email.email = "ann@example.com".to_owned();
+    assert!(matches!(
+        s.insert_account(&same_email).await,
+        Err(StoreError::Conflict("email"))
+    ));
+}
+
+async fn roles_change(s: &Store) {
+    let a = account(1, "mod");
+    s.insert_account(&a).await.unwrap();
+    s.set_account_role(a.id, "moderator").await.unwrap();
+    assert_eq!(s.account(a.id).await.unwrap().unwrap().role, "moderator");
+    assert!(matches!(
+        s.set_account_role(99, "admin").await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn apps_and_tokens(s: &Store) {
+    let a = account(1, "ann");
+    s.insert_account(&a).await.unwrap();
+    let app = NewApp {
+        id: id(2),
+        name: "Tusky".to_owned(),
+        website: None,
+        redirect_uris: "urn:ietf:wg:oauth:2.0:oob".to_owned(),
+        scopes: "read write".to_owned(),
+        client_id: "cid".to_owned(),
+        client_secret_hash: "h".to_owned(),
+        created_at: T0,
+    };
+    s.insert_app(&app).await.unwrap();
+    assert_eq!(s.app_by_client_id("cid").await.unwrap().unwrap(), app);
+    let t = NewToken {
+        id: id(3),
+        token_hash: "th".to_owned(),
+        app_id: app.id,
+        account_id: Some(a.id),
+        scopes: "read".to_owned(),
+        created_at: T0,
+    };
+    s.insert_token(&t).await.unwrap();
+    let got = s.token_by_hash("th").await.unwrap().unwrap();
+    assert_eq!(got.account_id, Some(a.id));
+    assert!(
+        !s.revoke_token("th", 999, T0).await.unwrap(),
+        "another app cannot revoke it"
+    );
+    assert!(s.revoke_token("th", app.id, T0).await.unwrap());
+    assert!(s.token_by_hash("th").await.unwrap().is_none());
+    assert!(!s.revoke_token("th", app.id, T0).await.unwrap());
+}
+
+async fn notes_round_trip_with_counts(s: &Store) {
+    let a = account(1, "ann");
+    s.insert_account(&a).await.unwrap();
+    let mut n = note(10, a.id, "hello");
+    n.title = "Title".to_owned();
+    s.insert_note(&n).await.unwrap();
+    let got = s.note(n.id).await.unwrap().unwrap();
+    assert_eq!((got.title.as_str(), got.body.as_str()), ("Title", "hello"));
+    assert_eq!(got.author().handle, "ann");
+    assert_eq!(got.author().notes_count, 1);
+    let acc = s.account(a.id).await.unwrap().unwrap();
+    assert_eq!((acc.notes_count, acc.last_note_at), (1, Some(T0 + 10)));
+    assert!(s.insert_note(&n).await.is_err(), "same id twice");
+    assert_eq!(
+        s.account(a.id).await.unwrap().unwrap().notes_count,
+        1,
+        "failed write left nothing"
+    );
+}
+
+async fn feeds_page_by_id(s: &Store) {
+    let a = account(1, "ann");
+    s.insert_account(&a).await.unwrap();
+    for i in 0..10 {
+        s.insert_note(&note(100 + i, a.id, &format!("n{i}")))
+            .await
+            .unwrap();
+    }
+    let first = s.public_feed(&Page::newest(4)).await.unwrap();
+    let bodies: Vec<_> = first.iter().map(|n| n.body.as_str()).collect();
+    assert_eq!(bodies, ["n9", "n8", "n7", "n6"]);
+    let next = Page {
+        max_id: Some(first[3].id),
+        ..Page::newest(4)
+    };
+    let bodies: Vec<_> = s
+        .public_feed(&next)
+        .await
+        .unwrap()
+        .iter()
+        .map(|n| n.body.clone())
+        .collect();
+    assert_eq!(bodies, ["n5", "n4", "n3", "n2"]);
+    // min_id: the items right after it, still newest first.
+    let gap = Page {
+        min_id: Some(id(101)),
+        ..Page::newest(3)
+    };
+    let bodies: Vec<_> = s
+        .public_feed(&gap)
+        .await
+        .unwrap()
+        .iter()
+        .map(|n| n.body.clone())
+        .collect();
+    assert_eq!(bodies, ["n4", "n3", "n2"]);
+    // since_id: the newest items after it.
+    let since = Page {
+        since_id: Some(id(101)),
+        ..Page::newest(3)
+    };
+    let bodies: Vec<_> = s
+        .public_feed(&since)
+        .await
+        .unwrap()
+        .iter()
+        .map(|n| n.body.clone())
+        .collect();
+    assert_eq!(bodies, ["n9", "n8", "n7"]);
+    let own = s.author_feed(a.id, false, &Page::newest(40)).await.unwrap();
+    assert_eq!(own.len(), 10);
+}
+
+async fn home_feed_follows_the_graph(s: &Store) {
+    let (a, b, c) = (account(1, "ann"), account(2, "bob"), account(3, "cai"));
+    for x in [&a, &b, &c] {
+        s.insert_account(x).await.unwrap();
+    }
+    s.insert_note(&note(10, b.id, "bob before follow"))
+        .await
+        .unwrap();
+    assert!(s.follow(a.id, b.id, T0).await.unwrap());
+    assert!(
+        !s.follow(a.id, b.id, T0).await.unwrap(),
+        "second follow is a no-op"
+    );
+    s.insert_note(&note(11, b.id, "bob after follow"))
+        .await
+        .unwrap();
+    s.insert_note(&note(12, c.id, "cai, not followed"))
+        .await
+        .unwrap();
+    s.insert_note(&note(13, a.id, "ann's own")).await.unwrap();
+    let home: Vec<_> = s
+        .home_feed(a.id, &Page::newest(20))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.body)
+        .collect();
+    assert_eq!(home, ["ann's own", "bob after follow", "bob before follow"]);
+    let (ann, bob) = (
+        s.account(a.id).await.unwrap().unwrap(),
+        s.account(b.id).await.unwrap().unwrap(),
+    );
+    assert_eq!((ann.following_count, bob.followers_count), (1, 1));
+    assert!(s.is_following(a.id, b.id).await.unwrap());
+
+    assert!(s.unfollow(a.id, b.id).await.unwrap());
+    assert!(!s.unfollow(a.id, b.id).await.unwrap());
+    let home: Vec<_> = s
+        .home_feed(a.id, &Page::newest(20))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.body)
+        .collect();
+    assert_eq!(home, ["ann's own"]);
+    let (ann, bob) = (
+        s.account(a.id).await.unwrap().unwrap(),
+        s.account(b.id).await.unwrap().unwrap(),
+    );
+    assert_eq!((ann.following_count, bob.followers_count), (0, 0));
+}
+
+async fn private_notes_stay_with_followers(s: &Store) {
+    let a = account(1, "ann");
+    s.insert_account(&a).await.unwrap();
+    let mut p = note(10, a.id, "private");
+    p.visibility = "private".to_owned();
+    s.insert_note(&p).await.unwrap();
+    let mut u = note(11, a.id, "unlisted");
+    u.visibility = "unlisted".to_owned();
+    s.insert_note(&u).await.unwrap();
+    assert!(s.public_feed(&Page::newest(20)).await.unwrap().is_empty());
+    assert_eq!(
+        s.author_feed(a.id, false, &Page::newest(20))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        s.author_feed(a.id, true, &Page::newest(20))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+async fn tag_feed(s: &Store) {
+    let a = account(1, "ann");
+    s.insert_account(&a).await.unwrap();
+    let mut n = note(10, a.id, "#美食 #food");
+    n.tags = vec!["美食".to_owned(), "food".to_owned()];
+    s.insert_note(&n).await.unwrap();
+    let mut m = note(11, a.id, "#food");
+    m.tags = vec!["food".to_owned()];
+    s.insert_note(&m).await.unwrap();
+    assert_eq!(
+        s.tag_feed("food", &Page::newest(20)).await.unwrap().len(),
+        2
+    );
+    assert_eq!(
+        s.tag_feed("美食", &Page::newest(20)).await.unwrap()[0].id,
+        n.id
+    );
+    assert!(
+        s.tag_feed("travel", &Page::newest(20))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn delete_removes_everything(s: &Store) {
+    let (a, b) = (account(1, "ann"), account(2, "bob"));
+    s.insert_account(&a).await.unwrap();
+    s.insert_account(&b).await.unwrap();
+    s.follow(b.id, a.id, T0).await.unwrap();
+    let mut n = note(10, a.id, "#gone");
+    n.tags = vec!["gone".to_owned()];
+    s.insert_note(&n).await.unwrap();
+    assert_eq!(s.home_feed(b.id, &Page::newest(20)).await.unwrap().len(), 1);
+    assert_eq!(s.delete_note(n.id).await.unwrap(), a.id);
+    assert!(s.note(n.id).await.unwrap().is_none());
+    assert!(
+        s.home_feed(b.id, &Page::newest(20))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.tag_feed("gone", &Page::newest(20))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(s.account(a.id).await.unwrap().unwrap().notes_count, 0);
+    assert!(matches!(
+        s.delete_note(n.id).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn non_ascii_text_survives(s: &Store) {
+    let a = account(1, "ann");
+    s.insert_account(&a).await.unwrap();
+    let body = "今天吃了火锅 🍲\nIt was great — “really” ‘great’ \u{200b}zero-width";
+    let mut n = note(10, a.id, body);
+    n.title = "成都火锅 Chengdu hotpot".to_owned();
+    s.insert_note(&n).await.unwrap();
+    let got = s.note(n.id).await.unwrap().unwrap();
+    assert_eq!(got.body, body);
+    assert_eq!(got.title, "成都火锅 Chengdu hotpot");
+}
