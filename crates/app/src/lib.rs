@@ -1,1 +1,20 @@
+//! Notebridge use cases. Every write goes through a function here, whether it comes from the
+//! HTTP server, the simulator or an admin command, so there is one way to post a note.
+//!
+//! Use cases take their collaborators in [`Ctx`]: the store, the clock and the id generator.
+//! Tests and the simulator build a `Ctx` with a manual clock and a seeded generator.
 
+pub mod accounts;
+pub mod auth;
+mod ctx;
+mod error;
+pub mod feeds;
+pub mod notes;
+pub mod password;
+pub mod social;
+
+pub use ctx::{Ctx, Settings};
+pub use error::AppError;
+pub use nb_store::{AccountRow, AppRow, NoteView, Page, Profile, Store, StoreError, StoreOptions};
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;

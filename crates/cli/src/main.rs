@@ -1,1 +1,90 @@
-fn main() {}
+//! `notebridge`: serve the community, migrate its database, administer accounts.
+
+mod admin;
+mod config;
+mod demo;
+mod serve;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "notebridge",
+    version,
+    about = "A notes community for people who do not share a language"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data lives; every command takes the same options so they act on the same database.
+#[derive(Args, Debug, Clone, Default)]
+pub struct Location {
+    /// Data directory (default ./data); holds the SQLite database and media.
+    #[arg(long, global = true)]
+    data: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://… (default: SQLite in the data directory).
+    #[arg(long, global = true)]
+    database: Option<String>,
+    /// TOML configuration file.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app and the API.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080; port 0 picks a free one).
+        #[arg(long)]
+        bind: Option<String>,
+        /// Seed a small demo community into an empty database first.
+        #[arg(long)]
+        demo: bool,
+        #[command(flatten)]
+        at: Location,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        at: Location,
+    },
+    /// Account administration.
+    Admin {
+        #[command(subcommand)]
+        command: admin::AdminCommand,
+        #[command(flatten)]
+        at: Location,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        match cli.command {
+            Command::Serve { bind, demo, at } => {
+                let cfg = config::load(&at, bind.as_deref())?;
+                config::init_logging(&cfg);
+                serve::run(cfg, demo).await
+            }
+            Command::Migrate { at } => {
+                let cfg = config::load(&at, None)?;
+                config::init_logging(&cfg);
+                let store = config::open_store(&cfg).await?;
+                println!("migrations applied to {}", cfg.redacted_database_url());
+                store.close().await;
+                Ok(())
+            }
+            Command::Admin { command, at } => {
+                let cfg = config::load(&at, None)?;
+                config::init_logging(&cfg);
+                admin::run(cfg, command).await
+            }
+        }
+    })
+}

@@ -63,13 +63,7 @@ impl IdGenerator {
     }
 
     fn with_rng(rng: StdRng) -> Self {
-        Self {
-            state: Mutex::new(GenState {
-                rng,
-                last_ms: i64::MIN,
-                seq: 0,
-            }),
-        }
+        Self { state: Mutex::new(GenState { rng, last_ms: i64::MIN, seq: 0 }) }
     }
 
     /// The next id for a post made at `now_ms`. Ids only grow, even if the clock steps back.

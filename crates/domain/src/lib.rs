@@ -15,6 +15,6 @@ pub use error::ValidationError;
 pub use id::{Id, IdGenerator};
 pub use scope::{Scope, Scopes};
 pub use values::{
-    AccountState, DisplayName, Email, Handle, NoteText, NoteTitle, Password, RegistrationMode,
-    Role, Visibility,
+    AccountState, DisplayName, Email, Handle, LanguageTag, NoteText, NoteTitle, Password,
+    RegionCode, RegistrationMode, Role, Visibility,
 };

@@ -36,14 +36,8 @@ const WRITE_SUBS: &[&str] = &[
     "reports",
     "statuses",
 ];
-const FOLLOW_COVERS: &[&str] = &[
-    "read:blocks",
-    "read:follows",
-    "read:mutes",
-    "write:blocks",
-    "write:follows",
-    "write:mutes",
-];
+const FOLLOW_COVERS: &[&str] =
+    &["read:blocks", "read:follows", "read:mutes", "write:blocks", "write:follows", "write:mutes"];
 
 /// One scope, e.g. `read` or `write:statuses`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -61,10 +55,7 @@ impl Scope {
         if ok {
             Ok(Self(s.to_owned()))
         } else {
-            Err(ValidationError::new(
-                "scope",
-                format!("{s:?} is not a known scope"),
-            ))
+            Err(ValidationError::new("scope", format!("{s:?} is not a known scope")))
         }
     }
 
@@ -81,7 +72,7 @@ impl Scopes {
     /// Parse a space-separated list; an empty list means `read`, as in Mastodon.
     pub fn parse(s: &str) -> Result<Self, ValidationError> {
         let set = s
-            .split(|c: char| c == ' ' || c == '+' || c == ',')
+            .split([' ', '+', ','])
             .filter(|p| !p.is_empty())
             .map(Scope::parse)
             .collect::<Result<BTreeSet<_>, _>>()?;
@@ -148,10 +139,7 @@ mod tests {
     #[test]
     fn parse_and_print() {
         assert_eq!(Scopes::parse("").unwrap().to_string(), "read");
-        assert_eq!(
-            Scopes::parse("write read push").unwrap().to_string(),
-            "push read write"
-        );
+        assert_eq!(Scopes::parse("write read push").unwrap().to_string(), "push read write");
         assert!(Scopes::parse("read delete:everything").is_err());
     }
 }

@@ -10,10 +10,7 @@ use crate::error::ValidationError;
 /// Refuse NUL (PostgreSQL cannot store it) and count characters, not bytes.
 fn check_text(field: &'static str, s: &str, max_chars: usize) -> Result<(), ValidationError> {
     if s.contains('\0') {
-        return Err(ValidationError::new(
-            field,
-            "must not contain NUL characters",
-        ));
+        return Err(ValidationError::new(field, "must not contain NUL characters"));
     }
     let n = s.chars().count();
     if n > max_chars {
@@ -116,7 +113,7 @@ impl Password {
         if COMMON_PASSWORDS.contains(&lower.as_str())
             || lower == handle.to_lowercase()
             || lower == email.to_lowercase()
-            || lower.chars().all(|c| Some(c) == lower.chars().next())
+            || lower.chars().all(|c| lower.starts_with(c))
         {
             return Err(ValidationError::new(
                 "password",
@@ -283,10 +280,7 @@ impl Visibility {
                 "visibility",
                 "direct is not supported for notes; use chat instead",
             )),
-            _ => Err(ValidationError::new(
-                "visibility",
-                "must be public, unlisted or private",
-            )),
+            _ => Err(ValidationError::new("visibility", "must be public, unlisted or private")),
         }
     }
 
@@ -313,10 +307,7 @@ impl Role {
             "user" => Ok(Self::User),
             "moderator" => Ok(Self::Moderator),
             "admin" => Ok(Self::Admin),
-            _ => Err(ValidationError::new(
-                "role",
-                "must be user, moderator or admin",
-            )),
+            _ => Err(ValidationError::new("role", "must be user, moderator or admin")),
         }
     }
 
@@ -385,13 +376,8 @@ mod tests {
     #[test]
     fn emails() {
         assert!(Email::parse("a@b.co").is_ok());
-        assert_eq!(
-            Email::parse(" Ann@Example.COM ").unwrap().as_str(),
-            "ann@example.com"
-        );
-        for bad in [
-            "", "a", "a@b", "@b.co", "a b@c.co", "a@.co", "a@b.co.", "a\0@b.co",
-        ] {
+        assert_eq!(Email::parse(" Ann@Example.COM ").unwrap().as_str(), "ann@example.com");
+        for bad in ["", "a", "a@b", "@b.co", "a b@c.co", "a@.co", "a@b.co.", "a\0@b.co"] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }
     }
@@ -417,11 +403,88 @@ mod tests {
     #[test]
     fn visibility() {
         assert_eq!(Visibility::parse("unlisted").unwrap(), Visibility::Unlisted);
-        assert!(
-            Visibility::parse("direct")
-                .unwrap_err()
-                .reason
-                .contains("chat")
-        );
+        assert!(Visibility::parse("direct").unwrap_err().reason.contains("chat"));
+    }
+}
+
+/// A BCP 47 language tag, in a simple shape (`zh`, `zh-CN`, `zh-Hant-TW`, `en-US`), normalised
+/// to the conventional case (`zh-Hant-TW`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LanguageTag(String);
+
+impl LanguageTag {
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        let bad =
+            || ValidationError::new("language", format!("{s:?} is not a BCP 47 language tag"));
+        let mut parts = s.trim().split(['-', '_']);
+        let lang = parts
+            .next()
+            .filter(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()))
+            .ok_or_else(bad)?;
+        let mut out = lang.to_ascii_lowercase();
+        for p in parts {
+            if p.is_empty() || p.len() > 8 || !p.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return Err(bad());
+            }
+            out.push('-');
+            match p.len() {
+                4 => {
+                    let mut cs = p.chars();
+                    out.extend(cs.next().map(|c| c.to_ascii_uppercase()));
+                    out.push_str(&cs.as_str().to_ascii_lowercase());
+                }
+                2 => out.push_str(&p.to_ascii_uppercase()),
+                _ => out.push_str(&p.to_ascii_lowercase()),
+            }
+        }
+        Ok(Self(out))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The primary language subtag (`zh` of `zh-Hant-TW`).
+    pub fn primary(&self) -> &str {
+        self.0.split('-').next().unwrap_or(&self.0)
+    }
+}
+
+/// An ISO 3166-1 alpha-2 region code, upper-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RegionCode(String);
+
+impl RegionCode {
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        let s = s.trim();
+        if s.len() == 2 && s.chars().all(|c| c.is_ascii_alphabetic()) {
+            Ok(Self(s.to_ascii_uppercase()))
+        } else {
+            Err(ValidationError::new(
+                "region",
+                "must be a two-letter ISO 3166-1 code such as CN or US",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tag_tests {
+    use super::*;
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(LanguageTag::parse("zh_hant_tw").unwrap().as_str(), "zh-Hant-TW");
+        assert_eq!(LanguageTag::parse("EN-us").unwrap().as_str(), "en-US");
+        assert_eq!(LanguageTag::parse("zh-CN").unwrap().primary(), "zh");
+        for bad in ["", "x", "english", "zh-", "zh-<b>"] {
+            assert!(LanguageTag::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(RegionCode::parse("cn").unwrap().as_str(), "CN");
+        assert!(RegionCode::parse("CHN").is_err());
     }
 }

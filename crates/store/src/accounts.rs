@@ -109,38 +109,31 @@ impl Store {
 
     pub async fn account(&self, id: i64) -> Result<Option<AccountRow>> {
         const SQL: &str = concat!("SELECT ", account_cols!(), " FROM accounts WHERE id = $1");
-        Ok(on_read!(self, |p| sqlx::query_as(SQL)
-            .bind(id)
-            .fetch_optional(p)
-            .await)?)
+        Ok(on_read!(self, |p| sqlx::query_as(SQL).bind(id).fetch_optional(p).await)?)
     }
 
     /// Look an account up by handle, ignoring case.
     pub async fn account_by_handle(&self, handle: &str) -> Result<Option<AccountRow>> {
-        const SQL: &str = concat!(
-            "SELECT ",
-            account_cols!(),
-            " FROM accounts WHERE handle_key = $1"
-        );
+        const SQL: &str =
+            concat!("SELECT ", account_cols!(), " FROM accounts WHERE handle_key = $1");
         let key = handle.to_ascii_lowercase();
-        Ok(on_read!(self, |p| sqlx::query_as(SQL)
-            .bind(&key)
-            .fetch_optional(p)
-            .await)?)
+        Ok(on_read!(self, |p| sqlx::query_as(SQL).bind(&key).fetch_optional(p).await)?)
     }
 
     /// Look an account up by (lower-cased) email.
     pub async fn account_by_email(&self, email: &str) -> Result<Option<AccountRow>> {
-        const SQL: &str = concat!(
-            "SELECT ",
-            account_cols!(),
-            " FROM accounts WHERE email = $1"
-        );
+        const SQL: &str = concat!("SELECT ", account_cols!(), " FROM accounts WHERE email = $1");
         let email = email.to_lowercase();
-        Ok(on_read!(self, |p| sqlx::query_as(SQL)
-            .bind(&email)
-            .fetch_optional(p)
-            .await)?)
+        Ok(on_read!(self, |p| sqlx::query_as(SQL).bind(&email).fetch_optional(p).await)?)
+    }
+
+    /// True until the first account exists (the demo seeds only an empty database).
+    pub async fn has_accounts(&self) -> Result<bool> {
+        let row: Option<(i64,)> =
+            on_read!(self, |p| sqlx::query_as("SELECT id FROM accounts LIMIT 1")
+                .fetch_optional(p)
+                .await)?;
+        Ok(row.is_some())
     }
 
     pub async fn set_account_role(&self, id: i64, role: &str) -> Result<()> {

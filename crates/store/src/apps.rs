@@ -64,19 +64,13 @@ impl Store {
     pub async fn app_by_client_id(&self, client_id: &str) -> Result<Option<AppRow>> {
         const SQL: &str = "SELECT id, name, website, redirect_uris, scopes, client_id, \
             client_secret_hash, created_at FROM apps WHERE client_id = $1";
-        Ok(on_read!(self, |p| sqlx::query_as(SQL)
-            .bind(client_id)
-            .fetch_optional(p)
-            .await)?)
+        Ok(on_read!(self, |p| sqlx::query_as(SQL).bind(client_id).fetch_optional(p).await)?)
     }
 
     pub async fn app(&self, id: i64) -> Result<Option<AppRow>> {
         const SQL: &str = "SELECT id, name, website, redirect_uris, scopes, client_id, \
             client_secret_hash, created_at FROM apps WHERE id = $1";
-        Ok(on_read!(self, |p| sqlx::query_as(SQL)
-            .bind(id)
-            .fetch_optional(p)
-            .await)?)
+        Ok(on_read!(self, |p| sqlx::query_as(SQL).bind(id).fetch_optional(p).await)?)
     }
 
     pub async fn insert_token(&self, t: &NewToken) -> Result<()> {
@@ -100,10 +94,7 @@ impl Store {
     pub async fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRow>> {
         const SQL: &str = "SELECT id, app_id, account_id, scopes, created_at, revoked_at \
             FROM tokens WHERE token_hash = $1 AND revoked_at IS NULL";
-        Ok(on_read!(self, |p| sqlx::query_as(SQL)
-            .bind(token_hash)
-            .fetch_optional(p)
-            .await)?)
+        Ok(on_read!(self, |p| sqlx::query_as(SQL).bind(token_hash).fetch_optional(p).await)?)
     }
 
     /// Revoke the token with this hash if it belongs to the app. Revoking twice is no error.

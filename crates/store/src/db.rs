@@ -24,18 +24,13 @@ pub struct StoreOptions {
 impl Default for StoreOptions {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Self {
-            max_connections: u32::try_from(cores * 4).unwrap_or(8).clamp(4, 32),
-        }
+        Self { max_connections: u32::try_from(cores * 4).unwrap_or(8).clamp(4, 32) }
     }
 }
 
 #[derive(Debug, Clone)]
 pub(crate) enum Db {
-    Sqlite {
-        writer: SqlitePool,
-        reader: SqlitePool,
-    },
+    Sqlite { writer: SqlitePool, reader: SqlitePool },
     Postgres(PgPool),
 }
 
@@ -75,9 +70,7 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
-            return Ok(Self {
-                db: Db::Postgres(pool),
-            });
+            return Ok(Self { db: Db::Postgres(pool) });
         }
         let path = url
             .strip_prefix("sqlite://")
@@ -107,9 +100,7 @@ impl Store {
             .max_connections(opts.max_connections)
             .connect_with(base.read_only(true))
             .await?;
-        Ok(Self {
-            db: Db::Sqlite { writer, reader },
-        })
+        Ok(Self { db: Db::Sqlite { writer, reader } })
     }
 
     pub fn backend(&self) -> Backend {
@@ -130,19 +121,13 @@ impl Store {
 
     /// A cheap round trip, for readiness checks.
     pub async fn ping(&self) -> Result<()> {
-        on_read!(self, |p| sqlx::query("SELECT 1")
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?;
+        on_read!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// Refresh the planner's statistics (after bulk loads, and in query-plan tests).
     pub async fn analyze(&self) -> Result<()> {
-        on_write!(self, |p| sqlx::query("ANALYZE")
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?;
+        on_write!(self, |p| sqlx::query("ANALYZE").execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 

@@ -17,20 +17,28 @@ impl StoreError {
     /// Map a unique violation on one of `columns` to [`StoreError::Conflict`]. PostgreSQL names
     /// the constraint (`accounts_email_key`); SQLite names the column (`accounts.email`).
     pub(crate) fn conflict_on(err: sqlx::Error, columns: &[&'static str]) -> Self {
-        if let Some(db) = err.as_database_error() {
-            if db.is_unique_violation() {
-                let what = db
-                    .constraint()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| db.message().to_owned());
-                for c in columns {
-                    if what.contains(c) {
-                        return StoreError::Conflict(c);
-                    }
-                }
+        if let Some(db) = err.as_database_error()
+            && db.is_unique_violation()
+        {
+            let what = db.constraint().map_or_else(|| db.message().to_owned(), str::to_owned);
+            if let Some(c) = columns.iter().find(|c| what.contains(*c)) {
+                return StoreError::Conflict(c);
             }
         }
         StoreError::Database(err)
+    }
+}
+
+impl StoreError {
+    /// The database could not take the work now (pool exhausted, locked): worth a retry.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::PoolTimedOut) => true,
+            StoreError::Database(e) => {
+                e.as_database_error().is_some_and(|d| d.message().contains("database is locked"))
+            }
+            _ => false,
+        }
     }
 }
 

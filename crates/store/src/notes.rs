@@ -114,12 +114,8 @@ pub const HOME_FEED: FeedSql = feed_sql!(
 );
 
 /// Public: every public note. $1 upper, $2 lower, $3 limit.
-pub const PUBLIC_FEED: FeedSql = feed_sql!(
-    "notes n",
-    "n.id",
-    "n.visibility = 'public' AND n.id < $1 AND n.id > $2",
-    "3"
-);
+pub const PUBLIC_FEED: FeedSql =
+    feed_sql!("notes n", "n.id", "n.visibility = 'public' AND n.id < $1 AND n.id > $2", "3");
 
 /// One author's notes; `$5 = 1` includes private ones (the viewer is the author or a follower).
 /// $1 author, $2 upper, $3 lower, $4 limit.
@@ -197,10 +193,7 @@ impl Store {
     }
 
     pub async fn note(&self, id: i64) -> Result<Option<NoteView>> {
-        Ok(on_read!(self, |p| sqlx::query_as(NOTE_BY_ID)
-            .bind(id)
-            .fetch_optional(p)
-            .await)?)
+        Ok(on_read!(self, |p| sqlx::query_as(NOTE_BY_ID).bind(id).fetch_optional(p).await)?)
     }
 
     /// Delete a note with everything that hangs on it (tags, feed entries) and fix the
@@ -224,11 +217,7 @@ impl Store {
     }
 
     pub async fn home_feed(&self, owner: i64, page: &Page) -> Result<Vec<NoteView>> {
-        let sql = if page.ascending() {
-            HOME_FEED.asc
-        } else {
-            HOME_FEED.desc
-        };
+        let sql = if page.ascending() { HOME_FEED.asc } else { HOME_FEED.desc };
         let rows = on_read!(self, |p| sqlx::query_as(sql)
             .bind(owner)
             .bind(page.upper())
@@ -240,11 +229,7 @@ impl Store {
     }
 
     pub async fn public_feed(&self, page: &Page) -> Result<Vec<NoteView>> {
-        let sql = if page.ascending() {
-            PUBLIC_FEED.asc
-        } else {
-            PUBLIC_FEED.desc
-        };
+        let sql = if page.ascending() { PUBLIC_FEED.asc } else { PUBLIC_FEED.desc };
         let rows = on_read!(self, |p| sqlx::query_as(sql)
             .bind(page.upper())
             .bind(page.lower())
@@ -260,11 +245,7 @@ impl Store {
         include_private: bool,
         page: &Page,
     ) -> Result<Vec<NoteView>> {
-        let sql = if page.ascending() {
-            AUTHOR_FEED.asc
-        } else {
-            AUTHOR_FEED.desc
-        };
+        let sql = if page.ascending() { AUTHOR_FEED.asc } else { AUTHOR_FEED.desc };
         let rows = on_read!(self, |p| sqlx::query_as(sql)
             .bind(author)
             .bind(page.upper())
@@ -277,11 +258,7 @@ impl Store {
     }
 
     pub async fn tag_feed(&self, tag_key: &str, page: &Page) -> Result<Vec<NoteView>> {
-        let sql = if page.ascending() {
-            TAG_FEED.asc
-        } else {
-            TAG_FEED.desc
-        };
+        let sql = if page.ascending() { TAG_FEED.asc } else { TAG_FEED.desc };
         let rows = on_read!(self, |p| sqlx::query_as(sql)
             .bind(tag_key)
             .bind(page.upper())

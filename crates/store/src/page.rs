@@ -15,12 +15,7 @@ impl Page {
     pub const MAX_LIMIT: i64 = 40;
 
     pub fn newest(limit: i64) -> Self {
-        Self {
-            max_id: None,
-            since_id: None,
-            min_id: None,
-            limit,
-        }
+        Self { max_id: None, since_id: None, min_id: None, limit }
     }
 
     /// Exclusive upper bound.

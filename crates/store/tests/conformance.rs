@@ -60,18 +60,8 @@ async fn accounts_round_trip(s: &Store) {
     assert_eq!(got.handle, "Li_Wei");
     assert_eq!(got.languages, "zh-CN,en");
     assert_eq!(got.notes_count, 0);
-    assert_eq!(
-        s.account_by_handle("li_wei").await.unwrap().unwrap().id,
-        a.id
-    );
-    assert_eq!(
-        s.account_by_email("LI_WEI@example.com")
-            .await
-            .unwrap()
-            .unwrap()
-            .id,
-        a.id
-    );
+    assert_eq!(s.account_by_handle("li_wei").await.unwrap().unwrap().id, a.id);
+    assert_eq!(s.account_by_email("LI_WEI@example.com").await.unwrap().unwrap().id, a.id);
     assert!(s.account(12345).await.unwrap().is_none());
 }
 
@@ -79,16 +69,10 @@ async fn handles_and_emails_are_unique_ignoring_case(s: &Store) {
     s.insert_account(&account(1, "ann")).await.unwrap();
     let mut same_handle = account(2, "ANN");
     same_handle.email = "other@example.com".to_owned();
-    assert!(matches!(
-        s.insert_account(&same_handle).await,
-        Err(StoreError::Conflict("handle"))
-    ));
+    assert!(matches!(s.insert_account(&same_handle).await, Err(StoreError::Conflict("handle"))));
     let mut same_email = account(3, "bob");
     same_email.email = "ann@example.com".to_owned();
-    assert!(matches!(
-        s.insert_account(&same_email).await,
-        Err(StoreError::Conflict("email"))
-    ));
+    assert!(matches!(s.insert_account(&same_email).await, Err(StoreError::Conflict("email"))));
 }
 
 async fn roles_change(s: &Store) {
@@ -96,10 +80,7 @@ async fn roles_change(s: &Store) {
     s.insert_account(&a).await.unwrap();
     s.set_account_role(a.id, "moderator").await.unwrap();
     assert_eq!(s.account(a.id).await.unwrap().unwrap().role, "moderator");
-    assert!(matches!(
-        s.set_account_role(99, "admin").await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(s.set_account_role(99, "admin").await, Err(StoreError::NotFound)));
 }
 
 async fn apps_and_tokens(s: &Store) {
@@ -128,10 +109,7 @@ async fn apps_and_tokens(s: &Store) {
     s.insert_token(&t).await.unwrap();
     let got = s.token_by_hash("th").await.unwrap().unwrap();
     assert_eq!(got.account_id, Some(a.id));
-    assert!(
-        !s.revoke_token("th", 999, T0).await.unwrap(),
-        "another app cannot revoke it"
-    );
+    assert!(!s.revoke_token("th", 999, T0).await.unwrap(), "another app cannot revoke it");
     assert!(s.revoke_token("th", app.id, T0).await.unwrap());
     assert!(s.token_by_hash("th").await.unwrap().is_none());
     assert!(!s.revoke_token("th", app.id, T0).await.unwrap());
@@ -150,61 +128,31 @@ async fn notes_round_trip_with_counts(s: &Store) {
     let acc = s.account(a.id).await.unwrap().unwrap();
     assert_eq!((acc.notes_count, acc.last_note_at), (1, Some(T0 + 10)));
     assert!(s.insert_note(&n).await.is_err(), "same id twice");
-    assert_eq!(
-        s.account(a.id).await.unwrap().unwrap().notes_count,
-        1,
-        "failed write left nothing"
-    );
+    assert_eq!(s.account(a.id).await.unwrap().unwrap().notes_count, 1, "failed write left nothing");
 }
 
 async fn feeds_page_by_id(s: &Store) {
     let a = account(1, "ann");
     s.insert_account(&a).await.unwrap();
     for i in 0..10 {
-        s.insert_note(&note(100 + i, a.id, &format!("n{i}")))
-            .await
-            .unwrap();
+        s.insert_note(&note(100 + i, a.id, &format!("n{i}"))).await.unwrap();
     }
     let first = s.public_feed(&Page::newest(4)).await.unwrap();
     let bodies: Vec<_> = first.iter().map(|n| n.body.as_str()).collect();
     assert_eq!(bodies, ["n9", "n8", "n7", "n6"]);
-    let next = Page {
-        max_id: Some(first[3].id),
-        ..Page::newest(4)
-    };
-    let bodies: Vec<_> = s
-        .public_feed(&next)
-        .await
-        .unwrap()
-        .iter()
-        .map(|n| n.body.clone())
-        .collect();
+    let next = Page { max_id: Some(first[3].id), ..Page::newest(4) };
+    let bodies: Vec<_> =
+        s.public_feed(&next).await.unwrap().iter().map(|n| n.body.clone()).collect();
     assert_eq!(bodies, ["n5", "n4", "n3", "n2"]);
     // min_id: the items right after it, still newest first.
-    let gap = Page {
-        min_id: Some(id(101)),
-        ..Page::newest(3)
-    };
-    let bodies: Vec<_> = s
-        .public_feed(&gap)
-        .await
-        .unwrap()
-        .iter()
-        .map(|n| n.body.clone())
-        .collect();
+    let gap = Page { min_id: Some(id(101)), ..Page::newest(3) };
+    let bodies: Vec<_> =
+        s.public_feed(&gap).await.unwrap().iter().map(|n| n.body.clone()).collect();
     assert_eq!(bodies, ["n4", "n3", "n2"]);
     // since_id: the newest items after it.
-    let since = Page {
-        since_id: Some(id(101)),
-        ..Page::newest(3)
-    };
-    let bodies: Vec<_> = s
-        .public_feed(&since)
-        .await
-        .unwrap()
-        .iter()
-        .map(|n| n.body.clone())
-        .collect();
+    let since = Page { since_id: Some(id(101)), ..Page::newest(3) };
+    let bodies: Vec<_> =
+        s.public_feed(&since).await.unwrap().iter().map(|n| n.body.clone()).collect();
     assert_eq!(bodies, ["n9", "n8", "n7"]);
     let own = s.author_feed(a.id, false, &Page::newest(40)).await.unwrap();
     assert_eq!(own.len(), 10);
@@ -215,50 +163,27 @@ async fn home_feed_follows_the_graph(s: &Store) {
     for x in [&a, &b, &c] {
         s.insert_account(x).await.unwrap();
     }
-    s.insert_note(&note(10, b.id, "bob before follow"))
-        .await
-        .unwrap();
+    s.insert_note(&note(10, b.id, "bob before follow")).await.unwrap();
     assert!(s.follow(a.id, b.id, T0).await.unwrap());
-    assert!(
-        !s.follow(a.id, b.id, T0).await.unwrap(),
-        "second follow is a no-op"
-    );
-    s.insert_note(&note(11, b.id, "bob after follow"))
-        .await
-        .unwrap();
-    s.insert_note(&note(12, c.id, "cai, not followed"))
-        .await
-        .unwrap();
+    assert!(!s.follow(a.id, b.id, T0).await.unwrap(), "second follow is a no-op");
+    s.insert_note(&note(11, b.id, "bob after follow")).await.unwrap();
+    s.insert_note(&note(12, c.id, "cai, not followed")).await.unwrap();
     s.insert_note(&note(13, a.id, "ann's own")).await.unwrap();
-    let home: Vec<_> = s
-        .home_feed(a.id, &Page::newest(20))
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|n| n.body)
-        .collect();
+    let home: Vec<_> =
+        s.home_feed(a.id, &Page::newest(20)).await.unwrap().into_iter().map(|n| n.body).collect();
     assert_eq!(home, ["ann's own", "bob after follow", "bob before follow"]);
-    let (ann, bob) = (
-        s.account(a.id).await.unwrap().unwrap(),
-        s.account(b.id).await.unwrap().unwrap(),
-    );
+    let (ann, bob) =
+        (s.account(a.id).await.unwrap().unwrap(), s.account(b.id).await.unwrap().unwrap());
     assert_eq!((ann.following_count, bob.followers_count), (1, 1));
     assert!(s.is_following(a.id, b.id).await.unwrap());
 
     assert!(s.unfollow(a.id, b.id).await.unwrap());
     assert!(!s.unfollow(a.id, b.id).await.unwrap());
-    let home: Vec<_> = s
-        .home_feed(a.id, &Page::newest(20))
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|n| n.body)
-        .collect();
+    let home: Vec<_> =
+        s.home_feed(a.id, &Page::newest(20)).await.unwrap().into_iter().map(|n| n.body).collect();
     assert_eq!(home, ["ann's own"]);
-    let (ann, bob) = (
-        s.account(a.id).await.unwrap().unwrap(),
-        s.account(b.id).await.unwrap().unwrap(),
-    );
+    let (ann, bob) =
+        (s.account(a.id).await.unwrap().unwrap(), s.account(b.id).await.unwrap().unwrap());
     assert_eq!((ann.following_count, bob.followers_count), (0, 0));
 }
 
@@ -272,20 +197,8 @@ async fn private_notes_stay_with_followers(s: &Store) {
     u.visibility = "unlisted".to_owned();
     s.insert_note(&u).await.unwrap();
     assert!(s.public_feed(&Page::newest(20)).await.unwrap().is_empty());
-    assert_eq!(
-        s.author_feed(a.id, false, &Page::newest(20))
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
-    assert_eq!(
-        s.author_feed(a.id, true, &Page::newest(20))
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(s.author_feed(a.id, false, &Page::newest(20)).await.unwrap().len(), 1);
+    assert_eq!(s.author_feed(a.id, true, &Page::newest(20)).await.unwrap().len(), 2);
 }
 
 async fn tag_feed(s: &Store) {
@@ -297,20 +210,9 @@ async fn tag_feed(s: &Store) {
     let mut m = note(11, a.id, "#food");
     m.tags = vec!["food".to_owned()];
     s.insert_note(&m).await.unwrap();
-    assert_eq!(
-        s.tag_feed("food", &Page::newest(20)).await.unwrap().len(),
-        2
-    );
-    assert_eq!(
-        s.tag_feed("美食", &Page::newest(20)).await.unwrap()[0].id,
-        n.id
-    );
-    assert!(
-        s.tag_feed("travel", &Page::newest(20))
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(s.tag_feed("food", &Page::newest(20)).await.unwrap().len(), 2);
+    assert_eq!(s.tag_feed("美食", &Page::newest(20)).await.unwrap()[0].id, n.id);
+    assert!(s.tag_feed("travel", &Page::newest(20)).await.unwrap().is_empty());
 }
 
 async fn delete_removes_everything(s: &Store) {
@@ -324,23 +226,10 @@ async fn delete_removes_everything(s: &Store) {
     assert_eq!(s.home_feed(b.id, &Page::newest(20)).await.unwrap().len(), 1);
     assert_eq!(s.delete_note(n.id).await.unwrap(), a.id);
     assert!(s.note(n.id).await.unwrap().is_none());
-    assert!(
-        s.home_feed(b.id, &Page::newest(20))
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert!(
-        s.tag_feed("gone", &Page::newest(20))
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(s.home_feed(b.id, &Page::newest(20)).await.unwrap().is_empty());
+    assert!(s.tag_feed("gone", &Page::newest(20)).await.unwrap().is_empty());
     assert_eq!(s.account(a.id).await.unwrap().unwrap().notes_count, 0);
-    assert!(matches!(
-        s.delete_note(n.id).await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(s.delete_note(n.id).await, Err(StoreError::NotFound)));
 }
 
 async fn non_ascii_text_survives(s: &Store) {

@@ -34,11 +34,7 @@ pub fn render_status(
         let _ = write!(out, "<p>{}</p>", escape(title));
     }
     let normalised = text.replace("\r\n", "\n");
-    for para in normalised
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
+    for para in normalised.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
         out.push_str("<p>");
         for seg in parse_status(para) {
             match seg {
@@ -96,12 +92,8 @@ mod tests {
 
     #[test]
     fn escapes_everything_from_the_user() {
-        let html = render_status(
-            "<b>t</b>",
-            "<script>alert(1)</script> & \"q\"",
-            "http://x",
-            |_| None,
-        );
+        let html =
+            render_status("<b>t</b>", "<script>alert(1)</script> & \"q\"", "http://x", |_| None);
         assert!(!html.contains("<script>"));
         assert!(!html.contains("<b>"));
         assert!(html.contains("&lt;script&gt;"));

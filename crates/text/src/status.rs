@@ -92,36 +92,18 @@ fn scan_tag(s: &str) -> Option<(usize, Segment<'_>)> {
         return None;
     }
     // RedNote writes topics as `#话题#`: take the closing mark with the tag.
-    let len = if body[end..].starts_with('#') {
-        1 + end + 1
-    } else {
-        1 + end
-    };
-    Some((
-        len,
-        Segment::Tag {
-            name,
-            source: &s[..len],
-        },
-    ))
+    let len = if body[end..].starts_with('#') { 1 + end + 1 } else { 1 + end };
+    Some((len, Segment::Tag { name, source: &s[..len] }))
 }
 
 fn scan_mention(s: &str) -> Option<(usize, Segment<'_>)> {
     let body = &s[1..];
-    let end = word_end(body, MAX_HANDLE_CHARS, |c| {
-        c.is_ascii_alphanumeric() || c == '_'
-    })?;
+    let end = word_end(body, MAX_HANDLE_CHARS, |c| c.is_ascii_alphanumeric() || c == '_')?;
     // `@a@example.com` is a remote address we cannot resolve: leave it as text.
     if body[end..].starts_with('@') {
         return None;
     }
-    Some((
-        1 + end,
-        Segment::Mention {
-            handle: &body[..end],
-            source: &s[..1 + end],
-        },
-    ))
+    Some((1 + end, Segment::Mention { handle: &body[..end], source: &s[..1 + end] }))
 }
 
 /// Byte length of the run of `accept` characters at the start of `s`, if it is 1..=max chars.
@@ -197,24 +179,15 @@ mod tests {
     use super::*;
 
     fn roundtrip(s: &str) -> String {
-        parse_status(s)
-            .iter()
-            .map(|s| s.source().to_owned())
-            .collect()
+        parse_status(s).iter().map(|s| s.source().to_owned()).collect()
     }
 
     #[test]
     fn finds_tags_mentions_links() {
         let s = "Lunch #美食 with @li_wei at https://example.com/a?b=1. #food_pics!";
         let segs = parse_status(s);
-        assert!(segs.contains(&Segment::Tag {
-            name: "美食",
-            source: "#美食"
-        }));
-        assert!(segs.contains(&Segment::Mention {
-            handle: "li_wei",
-            source: "@li_wei"
-        }));
+        assert!(segs.contains(&Segment::Tag { name: "美食", source: "#美食" }));
+        assert!(segs.contains(&Segment::Mention { handle: "li_wei", source: "@li_wei" }));
         assert!(segs.contains(&Segment::Link("https://example.com/a?b=1")));
         assert_eq!(tags(s), vec!["美食", "food_pics"]);
         assert_eq!(roundtrip(s), s);
@@ -223,13 +196,7 @@ mod tests {
     #[test]
     fn rednote_closing_mark() {
         let s = "今天#旅行#真开心";
-        assert_eq!(
-            parse_status(s)[1],
-            Segment::Tag {
-                name: "旅行",
-                source: "#旅行#"
-            }
-        );
+        assert_eq!(parse_status(s)[1], Segment::Tag { name: "旅行", source: "#旅行#" });
         assert_eq!(roundtrip(s), s);
     }
 
@@ -248,18 +215,9 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_input() {
-        for s in [
-            "#",
-            "@",
-            "http://",
-            "#\u{301}",
-            "h",
-            "ʰttp://",
-            "##",
-            "@@",
-            "#a#b#",
-            "\u{0}#\u{0}",
-        ] {
+        for s in
+            ["#", "@", "http://", "#\u{301}", "h", "ʰttp://", "##", "@@", "#a#b#", "\u{0}#\u{0}"]
+        {
             assert_eq!(roundtrip(s), s);
         }
     }

@@ -29,11 +29,7 @@ pub async fn sqlite() -> TestStore {
         .await
         .expect("open sqlite");
     store.migrate().await.expect("migrate sqlite");
-    TestStore {
-        store,
-        _dir: Some(dir),
-        pg: None,
-    }
+    TestStore { store, _dir: Some(dir), pg: None }
 }
 
 pub fn pg_admin_url() -> String {
@@ -67,11 +63,7 @@ pub async fn postgres() -> Option<TestStore> {
         .await
         .expect("connect test database");
     store.migrate().await.expect("migrate postgres");
-    Some(TestStore {
-        store,
-        _dir: None,
-        pg: Some((admin_url, name)),
-    })
+    Some(TestStore { store, _dir: None, pg: Some((admin_url, name)) })
 }
 
 impl Drop for TestStore {
@@ -81,9 +73,7 @@ impl Drop for TestStore {
         };
         // Drop runs outside any runtime we may block: do it on a thread of its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
             if let Ok(rt) = rt {
                 rt.block_on(async {
                     if let Ok(mut c) = sqlx::PgConnection::connect(&admin_url).await {

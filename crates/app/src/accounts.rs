@@ -1,0 +1,118 @@
+//! Registration, login checks and account administration.
+
+use nb_domain::{
+    AccountState, DisplayName, Email, Handle, LanguageTag, Password, RegionCode, RegistrationMode,
+    Role, ValidationError,
+};
+use nb_store::{AccountRow, NewAccount};
+
+use crate::{AppError, Ctx, Result, auth, password};
+
+#[derive(Debug, Clone, Default)]
+pub struct Registration {
+    pub handle: String,
+    pub email: String,
+    pub password: String,
+    pub display_name: Option<String>,
+    /// BCP 47 tags, the interface language first. Empty means English.
+    pub languages: Vec<String>,
+    pub home_region: Option<String>,
+    /// The member accepted the server's rules (Mastodon's `agreement`).
+    pub agreement: bool,
+}
+
+/// Who is registering the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registrar {
+    /// The person themself, through the API or the web: the server's registration mode applies.
+    SelfService,
+    /// An operator (`notebridge admin create-user`) or the demo seeder: always allowed, active.
+    Operator(Role),
+}
+
+pub async fn register(ctx: &Ctx, r: Registration, by: Registrar) -> Result<AccountRow> {
+    let state = match (by, ctx.settings.registration) {
+        (Registrar::Operator(_), _) | (Registrar::SelfService, RegistrationMode::Open) => {
+            AccountState::Active
+        }
+        (Registrar::SelfService, RegistrationMode::Approval) => AccountState::Pending,
+        (Registrar::SelfService, RegistrationMode::Closed) => {
+            return Err(AppError::RegistrationClosed);
+        }
+    };
+    if by == Registrar::SelfService && !r.agreement {
+        return Err(ValidationError::new("agreement", "must be accepted").into());
+    }
+    let handle = Handle::parse(&r.handle)?;
+    let email = Email::parse(&r.email)?;
+    let password = Password::new_for(&r.password, handle.as_str(), email.as_str())?;
+    let display_name = match r.display_name.as_deref() {
+        Some(d) => DisplayName::parse(d)?,
+        None => DisplayName::parse(handle.as_str())?,
+    };
+    let mut languages = Vec::new();
+    for l in r.languages.iter().filter(|l| !l.trim().is_empty()).take(8) {
+        let tag = LanguageTag::parse(l)?;
+        if !languages.contains(&tag) {
+            languages.push(tag);
+        }
+    }
+    if languages.is_empty() {
+        languages.push(LanguageTag::parse("en")?);
+    }
+    let home_region = r.home_region.as_deref().map(RegionCode::parse).transpose()?;
+    let role = match by {
+        Registrar::Operator(role) => role,
+        Registrar::SelfService => Role::User,
+    };
+    let password_hash = password::hash(&password, ctx.settings.password_hash).await?;
+    let account = NewAccount {
+        id: ctx.next_id(),
+        handle: handle.as_str().to_owned(),
+        email: email.as_str().to_owned(),
+        password_hash,
+        display_name: display_name.as_str().to_owned(),
+        home_region: home_region.map(|r| r.as_str().to_owned()),
+        languages: languages.iter().map(LanguageTag::as_str).collect::<Vec<_>>().join(","),
+        role: role.as_str().to_owned(),
+        state: state.as_str().to_owned(),
+        created_at: ctx.now(),
+    };
+    ctx.store.insert_account(&account).await?;
+    ctx.store.account(account.id).await?.ok_or(AppError::NotFound("account"))
+}
+
+/// The account these credentials open, if it may log in. `login` is an email or a handle.
+pub async fn check_login(ctx: &Ctx, login: &str, password: &Password) -> Result<AccountRow> {
+    const WRONG: AppError = AppError::InvalidGrant("the username or password is wrong");
+    let login = login.trim();
+    let found = if login.contains('@') {
+        ctx.store.account_by_email(login).await?
+    } else {
+        ctx.store.account_by_handle(login).await?
+    };
+    let Some(account) = found else {
+        auth::dummy_verify(ctx, password).await;
+        return Err(WRONG);
+    };
+    if !password::verify(password, &account.password_hash).await? {
+        return Err(WRONG);
+    }
+    auth::ensure_usable(&account)?;
+    Ok(account)
+}
+
+pub async fn get(ctx: &Ctx, id: i64) -> Result<AccountRow> {
+    ctx.store.account(id).await?.ok_or(AppError::NotFound("account"))
+}
+
+pub async fn lookup(ctx: &Ctx, handle: &str) -> Result<AccountRow> {
+    let handle = handle.trim().trim_start_matches('@');
+    ctx.store.account_by_handle(handle).await?.ok_or(AppError::NotFound("account"))
+}
+
+pub async fn set_role(ctx: &Ctx, handle: &str, role: Role) -> Result<AccountRow> {
+    let account = lookup(ctx, handle).await?;
+    ctx.store.set_account_role(account.id, role.as_str()).await?;
+    get(ctx, account.id).await
+}

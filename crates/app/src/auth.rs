@@ -1,0 +1,241 @@
+//! OAuth 2 for the Mastodon API: client apps, grants and bearer tokens.
+//!
+//! Secrets (client secrets, access tokens) are 256-bit random strings; only their SHA-256 is
+//! stored, so a leaked database does not leak working tokens.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use nb_domain::{AccountState, Password, Scopes, ValidationError};
+use nb_store::{AccountRow, AppRow, NewApp, NewToken};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::{AppError, Ctx, Result, password};
+
+/// The redirect URI that means "show the code to the user" (out of band).
+pub const OOB_REDIRECT: &str = "urn:ietf:wg:oauth:2.0:oob";
+
+fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn digest(secret: &str) -> String {
+    let mut out = String::with_capacity(64);
+    for b in Sha256::digest(secret.as_bytes()) {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// Compare two equal-length digests without an early exit.
+fn same_digest(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewAppInput {
+    pub name: String,
+    /// One or more URIs separated by whitespace.
+    pub redirect_uris: String,
+    pub scopes: Option<String>,
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RegisteredApp {
+    pub app: AppRow,
+    /// Shown once, at registration.
+    pub client_secret: String,
+}
+
+pub async fn register_app(ctx: &Ctx, input: NewAppInput) -> Result<RegisteredApp> {
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.contains('\0') {
+        return Err(ValidationError::new("client_name", "must be 1 to 100 characters").into());
+    }
+    let uris: Vec<&str> = input.redirect_uris.split_whitespace().collect();
+    if uris.is_empty() || uris.len() > 10 {
+        return Err(ValidationError::new("redirect_uris", "must list 1 to 10 URIs").into());
+    }
+    for uri in &uris {
+        let scheme_ok = uri.split_once(':').is_some_and(|(scheme, rest)| {
+            !scheme.is_empty()
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !rest.is_empty()
+        });
+        if *uri != OOB_REDIRECT && (!scheme_ok || uri.len() > 2000 || uri.contains('#')) {
+            return Err(ValidationError::new(
+                "redirect_uris",
+                format!("{uri:?} must be an absolute URI without a fragment"),
+            )
+            .into());
+        }
+    }
+    let scopes = Scopes::parse(input.scopes.as_deref().unwrap_or(""))?;
+    let website = input.website.map(|w| w.trim().to_owned()).filter(|w| !w.is_empty());
+    if website.as_ref().is_some_and(|w| w.len() > 2000 || w.contains('\0')) {
+        return Err(ValidationError::new("website", "is too long").into());
+    }
+    let client_secret = random_secret();
+    let app = NewApp {
+        id: ctx.next_id(),
+        name: name.to_owned(),
+        website,
+        redirect_uris: uris.join("\n"),
+        scopes: scopes.to_string(),
+        client_id: random_secret(),
+        client_secret_hash: digest(&client_secret),
+        created_at: ctx.now(),
+    };
+    ctx.store.insert_app(&app).await?;
+    Ok(RegisteredApp { app, client_secret })
+}
+
+/// The app these client credentials belong to.
+pub async fn authenticate_client(
+    ctx: &Ctx,
+    client_id: &str,
+    client_secret: &str,
+) -> Result<AppRow> {
+    let app = ctx.store.app_by_client_id(client_id).await?.ok_or(AppError::InvalidClient)?;
+    if !same_digest(&app.client_secret_hash, &digest(client_secret)) {
+        return Err(AppError::InvalidClient);
+    }
+    Ok(app)
+}
+
+/// The scopes a token request may have: what it asks for (default: all the app registered),
+/// never more than the app registered.
+fn granted_scopes(app: &AppRow, requested: Option<&str>) -> Result<Scopes> {
+    let registered = Scopes::parse(&app.scopes).map_err(|_| AppError::InvalidScope)?;
+    let Some(req) = requested.filter(|r| !r.trim().is_empty()) else { return Ok(registered) };
+    let req = Scopes::parse(req).map_err(|_| AppError::InvalidScope)?;
+    if !registered.covers(&req) {
+        return Err(AppError::InvalidScope);
+    }
+    Ok(req)
+}
+
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    /// Shown once; only its digest is stored.
+    pub access_token: String,
+    pub scopes: Scopes,
+    pub created_at: i64,
+}
+
+async fn issue(
+    ctx: &Ctx,
+    app_id: i64,
+    account_id: Option<i64>,
+    scopes: Scopes,
+) -> Result<IssuedToken> {
+    let access_token = random_secret();
+    let created_at = ctx.now();
+    ctx.store
+        .insert_token(&NewToken {
+            id: ctx.next_id(),
+            token_hash: digest(&access_token),
+            app_id,
+            account_id,
+            scopes: scopes.to_string(),
+            created_at,
+        })
+        .await?;
+    Ok(IssuedToken { access_token, scopes, created_at })
+}
+
+/// A token for a user of `app`, e.g. right after registration.
+pub async fn issue_user_token(
+    ctx: &Ctx,
+    app: &AppRow,
+    account_id: i64,
+    scopes: Scopes,
+) -> Result<IssuedToken> {
+    issue(ctx, app.id, Some(account_id), scopes).await
+}
+
+pub fn ensure_usable(account: &AccountRow) -> Result<()> {
+    match AccountState::parse(&account.state) {
+        Some(AccountState::Active) => Ok(()),
+        Some(AccountState::Pending) => Err(AppError::AccountUnusable("awaiting approval")),
+        Some(AccountState::Suspended) => Err(AppError::AccountUnusable("suspended")),
+        None => Err(AppError::AccountUnusable("in an unknown state")),
+    }
+}
+
+/// `grant_type=password`: `username` is the email, as in Mastodon, or the handle.
+pub async fn password_grant(
+    ctx: &Ctx,
+    client_id: &str,
+    client_secret: &str,
+    username: &str,
+    password: &str,
+    scope: Option<&str>,
+) -> Result<IssuedToken> {
+    let app = authenticate_client(ctx, client_id, client_secret).await?;
+    let scopes = granted_scopes(&app, scope)?;
+    let account = crate::accounts::check_login(ctx, username, &Password::offered(password)).await?;
+    issue(ctx, app.id, Some(account.id), scopes).await
+}
+
+/// `grant_type=client_credentials`: an app token with no user, for registering accounts.
+pub async fn client_credentials_grant(
+    ctx: &Ctx,
+    client_id: &str,
+    client_secret: &str,
+    scope: Option<&str>,
+) -> Result<IssuedToken> {
+    let app = authenticate_client(ctx, client_id, client_secret).await?;
+    let scopes = granted_scopes(&app, scope)?;
+    issue(ctx, app.id, None, scopes).await
+}
+
+/// Whoever presents a bearer token: the app, and the user when the token has one.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub token_id: i64,
+    pub app_id: i64,
+    pub account: Option<AccountRow>,
+    pub scopes: Scopes,
+}
+
+/// Resolve a bearer token. Unknown and revoked tokens are `None`; a token whose account cannot
+/// be used (suspended, pending) is an error that says so.
+pub async fn authenticate(ctx: &Ctx, bearer: &str) -> Result<Option<Principal>> {
+    let Some(token) = ctx.store.token_by_hash(&digest(bearer)).await? else { return Ok(None) };
+    let account = match token.account_id {
+        Some(id) => {
+            let Some(a) = ctx.store.account(id).await? else { return Ok(None) };
+            ensure_usable(&a)?;
+            Some(a)
+        }
+        None => None,
+    };
+    let scopes = Scopes::parse(&token.scopes).map_err(|_| AppError::InvalidScope)?;
+    Ok(Some(Principal { token_id: token.id, app_id: token.app_id, account, scopes }))
+}
+
+/// Revoke a token the app issued. Unknown tokens are not an error (RFC 7009).
+pub async fn revoke(ctx: &Ctx, client_id: &str, client_secret: &str, token: &str) -> Result<()> {
+    let app = authenticate_client(ctx, client_id, client_secret).await?;
+    ctx.store.revoke_token(&digest(token), app.id, ctx.now()).await?;
+    Ok(())
+}
+
+/// Spend the time a real check takes when there is no such account, so a wrong handle and a
+/// wrong password cannot be told apart by timing.
+pub(crate) async fn dummy_verify(ctx: &Ctx, pw: &Password) {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    let hashed = DUMMY
+        .get_or_try_init(|| async {
+            let p = Password::offered("notebridge dummy password");
+            password::hash(&p, ctx.settings.password_hash).await
+        })
+        .await;
+    if let Ok(h) = hashed {
+        let _ = password::verify(pw, h).await;
+    }
+}

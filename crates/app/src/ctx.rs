@@ -1,0 +1,48 @@
+use std::sync::Arc;
+
+use nb_domain::{Clock, IdGenerator, RegistrationMode, SystemClock};
+use nb_store::Store;
+
+use crate::password::HashParams;
+
+/// Operator settings the use cases obey.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub registration: RegistrationMode,
+    pub password_hash: HashParams,
+}
+
+/// What every use case works with.
+#[derive(Clone)]
+pub struct Ctx {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<IdGenerator>,
+    pub settings: Arc<Settings>,
+}
+
+impl Ctx {
+    pub fn new(store: Store, settings: Settings) -> Self {
+        Self {
+            store,
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(IdGenerator::new()),
+            settings: Arc::new(settings),
+        }
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// A new id stamped with the current time.
+    pub fn next_id(&self) -> i64 {
+        self.ids.next(self.now()).0
+    }
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx").field("store", &self.store.backend()).finish_non_exhaustive()
+    }
+}

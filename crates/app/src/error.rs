@@ -1,0 +1,40 @@
+use nb_domain::ValidationError;
+use nb_store::StoreError;
+
+/// Why a use case refused. Each variant says what the client did wrong, or that we failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Validation(#[from] ValidationError),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0} is already taken")]
+    Taken(&'static str),
+    #[error("registrations are closed on this server")]
+    RegistrationClosed,
+    /// OAuth: the client id or secret is wrong.
+    #[error("client authentication failed")]
+    InvalidClient,
+    /// OAuth: credentials, code or token are wrong, expired or revoked.
+    #[error("{0}")]
+    InvalidGrant(&'static str),
+    #[error("the requested scope is invalid, unknown, or exceeds what the application registered")]
+    InvalidScope,
+    #[error("this account is {0}")]
+    AccountUnusable(&'static str),
+    #[error("storage failed")]
+    Store(#[source] StoreError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(what) => AppError::Taken(what),
+            other => AppError::Store(other),
+        }
+    }
+}

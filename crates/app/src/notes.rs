@@ -1,0 +1,86 @@
+//! Posting, reading and deleting notes.
+
+use nb_domain::{LanguageTag, NoteText, NoteTitle, ValidationError, Visibility};
+use nb_store::{AccountRow, NewNote, NoteView};
+
+use crate::{AppError, Ctx, Result};
+
+/// A note has at most this many distinct tags; extra ones stay plain text.
+const MAX_TAGS: usize = 30;
+
+#[derive(Debug, Clone, Default)]
+pub struct Compose {
+    pub title: Option<String>,
+    pub text: String,
+    pub visibility: Option<String>,
+    pub language: Option<String>,
+    /// The OAuth app that posted it, shown as `application`.
+    pub app_id: Option<i64>,
+}
+
+pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView> {
+    let title = NoteTitle::parse(c.title.as_deref().unwrap_or(""))?;
+    let text = NoteText::parse(&c.text)?;
+    if text.is_blank() && title.as_str().is_empty() {
+        return Err(ValidationError::new("status", "can't be blank").into());
+    }
+    let visibility = match c.visibility.as_deref().filter(|v| !v.is_empty()) {
+        Some(v) => Visibility::parse(v)?,
+        None => Visibility::Public,
+    };
+    let language = match c.language.as_deref().filter(|l| !l.is_empty()) {
+        Some(l) => Some(LanguageTag::parse(l)?.primary().to_owned()),
+        None => nb_text::guess_language(&format!("{} {}", title.as_str(), text.as_str()))
+            .map(str::to_owned),
+    };
+    let mut tags = nb_text::status::tags(title.as_str());
+    for t in nb_text::status::tags(text.as_str()) {
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    tags.truncate(MAX_TAGS);
+    let note = NewNote {
+        id: ctx.next_id(),
+        author_id: author.id,
+        title: title.as_str().to_owned(),
+        body: text.as_str().to_owned(),
+        visibility: visibility.as_str().to_owned(),
+        language,
+        app_id: c.app_id,
+        created_at: ctx.now(),
+        tags,
+    };
+    ctx.store.insert_note(&note).await?;
+    ctx.store.note(note.id).await?.ok_or(AppError::NotFound("note"))
+}
+
+/// May `viewer` (None: signed out) see `note`? Private notes are for the author and followers.
+pub async fn can_see(ctx: &Ctx, viewer: Option<i64>, note: &NoteView) -> Result<bool> {
+    if note.visibility != Visibility::Private.as_str() || viewer == Some(note.author_id) {
+        return Ok(true);
+    }
+    match viewer {
+        Some(v) => Ok(ctx.store.is_following(v, note.author_id).await?),
+        None => Ok(false),
+    }
+}
+
+/// A note the viewer may see; one they may not see does not exist for them.
+pub async fn get_visible(ctx: &Ctx, viewer: Option<i64>, id: i64) -> Result<NoteView> {
+    let note = ctx.store.note(id).await?.ok_or(AppError::NotFound("note"))?;
+    if !can_see(ctx, viewer, &note).await? {
+        return Err(AppError::NotFound("note"));
+    }
+    Ok(note)
+}
+
+/// Delete one's own note; returns it as it was (clients use it to redraft).
+pub async fn delete(ctx: &Ctx, actor: &AccountRow, id: i64) -> Result<NoteView> {
+    let note = get_visible(ctx, Some(actor.id), id).await?;
+    if note.author_id != actor.id {
+        return Err(AppError::Forbidden("you can only delete your own notes"));
+    }
+    ctx.store.delete_note(id).await?;
+    Ok(note)
+}

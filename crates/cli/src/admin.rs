@@ -1,0 +1,65 @@
+use std::io::Read;
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use nb_app::Ctx;
+use nb_app::accounts::{self, Registrar, Registration};
+use nb_domain::Role;
+
+use crate::config::{self, Config};
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Create an account (always allowed, whatever the registration mode).
+    CreateUser {
+        #[arg(long)]
+        handle: String,
+        #[arg(long)]
+        email: String,
+        /// The password (visible in the process list: prefer --password-stdin).
+        #[arg(long, conflicts_with = "password_stdin")]
+        password: Option<String>,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long, default_value = "user")]
+        role: String,
+    },
+    /// Change an account's role.
+    SetRole {
+        #[arg(long)]
+        handle: String,
+        #[arg(long)]
+        role: String,
+    },
+}
+
+pub async fn run(cfg: Config, command: AdminCommand) -> Result<()> {
+    let store = config::open_store(&cfg).await?;
+    let ctx = Ctx::new(store.clone(), cfg.settings());
+    let result = match command {
+        AdminCommand::CreateUser { handle, email, password, password_stdin, role } => {
+            let role = Role::parse(&role)?;
+            let password = match (password, password_stdin) {
+                (Some(p), false) => p,
+                (None, true) => {
+                    let mut s = String::new();
+                    std::io::stdin().read_to_string(&mut s).context("reading password")?;
+                    s.trim_end_matches(['\n', '\r']).to_owned()
+                }
+                _ => bail!("give --password or --password-stdin"),
+            };
+            let reg = Registration { handle, email, password, ..Registration::default() };
+            let a = accounts::register(&ctx, reg, Registrar::Operator(role)).await?;
+            println!("created @{} (id {}, role {})", a.handle, a.id, a.role);
+            Ok(())
+        }
+        AdminCommand::SetRole { handle, role } => {
+            let a = accounts::set_role(&ctx, &handle, Role::parse(&role)?).await?;
+            println!("@{} is now {}", a.handle, a.role);
+            Ok(())
+        }
+    };
+    store.close().await;
+    result
+}

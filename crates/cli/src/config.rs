@@ -1,0 +1,154 @@
+//! One typed configuration, layered: defaults, then the TOML file, then `NOTEBRIDGE_*`
+//! environment variables (`NOTEBRIDGE_SERVER__BIND`: double underscore for nesting), then flags.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use nb_app::{Settings, Store, StoreOptions};
+use nb_domain::RegistrationMode;
+use serde::{Deserialize, Serialize};
+
+use crate::Location;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    pub server: ServerSection,
+    pub storage: StorageSection,
+    pub accounts: AccountsSection,
+    pub log: LogSection,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServerSection {
+    pub bind: String,
+    /// The URL members reach the server at; links use it. Empty: taken from each request.
+    pub public_url: String,
+    pub max_body_bytes: usize,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StorageSection {
+    pub data: PathBuf,
+    /// Empty: SQLite at `DATA/notebridge.db`.
+    pub database: String,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct AccountsSection {
+    pub registration: RegistrationMode,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LogSection {
+    /// `text` or `json`.
+    pub format: String,
+    /// A tracing filter, e.g. `info,nb_server=debug`.
+    pub filter: String,
+}
+
+impl Default for ServerSection {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".to_owned(),
+            public_url: String::new(),
+            max_body_bytes: 64 * 1024,
+            title: "Notebridge".to_owned(),
+        }
+    }
+}
+
+impl Default for StorageSection {
+    fn default() -> Self {
+        Self {
+            data: PathBuf::from("./data"),
+            database: String::new(),
+            max_connections: StoreOptions::default().max_connections,
+        }
+    }
+}
+
+impl Default for LogSection {
+    fn default() -> Self {
+        Self { format: "text".to_owned(), filter: "info,sqlx=warn".to_owned() }
+    }
+}
+
+impl Config {
+    pub fn database_url(&self) -> String {
+        if self.storage.database.is_empty() {
+            format!("sqlite://{}", self.storage.data.join("notebridge.db").display())
+        } else {
+            self.storage.database.clone()
+        }
+    }
+
+    /// The database URL without a password, for messages.
+    pub fn redacted_database_url(&self) -> String {
+        let url = self.database_url();
+        match (url.find("://"), url.rfind('@')) {
+            (Some(s), Some(at)) if at > s => {
+                let creds = &url[s + 3..at];
+                match creds.split_once(':') {
+                    Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                    None => url,
+                }
+            }
+            _ => url,
+        }
+    }
+
+    pub fn settings(&self) -> Settings {
+        Settings { registration: self.accounts.registration, ..Settings::default() }
+    }
+}
+
+pub fn load(at: &Location, bind: Option<&str>) -> Result<Config> {
+    let mut fig = Figment::from(Serialized::defaults(Config::default()));
+    if let Some(path) = &at.config {
+        anyhow::ensure!(path.exists(), "config file {} does not exist", path.display());
+        fig = fig.merge(Toml::file(path));
+    }
+    fig = fig.merge(Env::prefixed("NOTEBRIDGE_").split("__"));
+    let mut cfg: Config = fig.extract().context("reading configuration")?;
+    if let Some(d) = &at.data {
+        cfg.storage.data.clone_from(d);
+    }
+    if let Some(db) = &at.database {
+        cfg.storage.database.clone_from(db);
+    }
+    if let Some(b) = bind {
+        cfg.server.bind = b.to_owned();
+    }
+    Ok(cfg)
+}
+
+pub fn init_logging(cfg: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new(&cfg.log.filter));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if cfg.log.format == "json" { builder.json().try_init() } else { builder.try_init() };
+}
+
+/// Open the configured database (creating the data directory and SQLite file when missing)
+/// and bring its schema up to date.
+pub async fn open_store(cfg: &Config) -> Result<Store> {
+    std::fs::create_dir_all(&cfg.storage.data)
+        .with_context(|| format!("creating data directory {}", cfg.storage.data.display()))?;
+    let url = cfg.database_url();
+    let opts = StoreOptions { max_connections: cfg.storage.max_connections };
+    let store = Store::connect(&url, &opts)
+        .await
+        .with_context(|| format!("opening database {}", cfg.redacted_database_url()))?;
+    store.migrate().await.context("migrating database")?;
+    Ok(store)
+}

@@ -1,0 +1,180 @@
+use axum::Json;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::HeaderMap;
+use nb_app::accounts::{self, Registrar, Registration};
+use nb_app::auth;
+use nb_app::social::{self, Relationship};
+use nb_app::{AppError, feeds};
+use nb_domain::Scopes;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::de::{Flag, IdParam, path_id};
+use super::entities;
+use super::paging::{PageParams, link_header};
+use crate::error::ApiError;
+use crate::extract::{Auth, BaseUrl, Input, Params};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct RegisterParams {
+    username: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+    agreement: Option<Flag>,
+    locale: Option<String>,
+    display_name: Option<String>,
+    home_region: Option<String>,
+}
+
+/// `POST /api/v1/accounts`: with an app token (client_credentials), register and answer with a
+/// token for the new member, as Mastodon does.
+pub async fn register(
+    State(s): State<AppState>,
+    auth: Auth,
+    Input(p): Input<RegisterParams>,
+) -> Result<Json<Value>, ApiError> {
+    let principal = auth.app("write:accounts")?;
+    let account = accounts::register(
+        &s.ctx,
+        Registration {
+            handle: p.username.unwrap_or_default(),
+            email: p.email.unwrap_or_default(),
+            password: p.password.unwrap_or_default(),
+            display_name: p.display_name,
+            languages: p.locale.into_iter().collect(),
+            home_region: p.home_region,
+            agreement: p.agreement.unwrap_or_default().0,
+        },
+        Registrar::SelfService,
+    )
+    .await?;
+    auth::ensure_usable(&account)?;
+    let app = s
+        .ctx
+        .store
+        .app(principal.app_id)
+        .await
+        .map_err(AppError::from)?
+        .ok_or_else(ApiError::invalid_token)?;
+    let scopes = Scopes::parse(&app.scopes).map_err(AppError::from)?;
+    let token = auth::issue_user_token(&s.ctx, &app, account.id, scopes).await?;
+    Ok(Json(json!({
+        "access_token": token.access_token,
+        "token_type": "Bearer",
+        "scope": token.scopes.to_string(),
+        "created_at": token.created_at / 1000,
+    })))
+}
+
+pub async fn verify_credentials(
+    auth: Auth,
+    BaseUrl(base): BaseUrl,
+) -> Result<Json<Value>, ApiError> {
+    let me = auth.user("read:accounts")?;
+    Ok(Json(entities::credential_account(&base, me)))
+}
+
+pub async fn show(
+    State(s): State<AppState>,
+    _auth: Auth,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let account = accounts::get(&s.ctx, path_id(&id)?).await?;
+    Ok(Json(entities::account(&base, &account.profile())))
+}
+
+#[derive(Deserialize)]
+pub struct LookupParams {
+    acct: Option<String>,
+}
+
+pub async fn lookup(
+    State(s): State<AppState>,
+    _auth: Auth,
+    BaseUrl(base): BaseUrl,
+    Params(p): Params<LookupParams>,
+) -> Result<Json<Value>, ApiError> {
+    let acct = p.acct.ok_or_else(|| ApiError::bad_request("acct is required"))?;
+    // `name@this.host` is local; other hosts are not federated with.
+    let handle = acct.trim_start_matches('@').split('@').next().unwrap_or("");
+    let account = accounts::lookup(&s.ctx, handle).await?;
+    Ok(Json(entities::account(&base, &account.profile())))
+}
+
+pub async fn statuses(
+    State(s): State<AppState>,
+    auth: Auth,
+    BaseUrl(base): BaseUrl,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+    Params(p): Params<PageParams>,
+) -> Result<(HeaderMap, Json<Value>), ApiError> {
+    let author = accounts::get(&s.ctx, path_id(&id)?).await?;
+    let viewer = auth.viewer().map(|a| a.id);
+    let notes = feeds::author(&s.ctx, viewer, author.id, &p.page(20, 40)).await?;
+    let headers = link_header(&base, &uri, notes.first().map(|n| n.id), notes.last().map(|n| n.id));
+    Ok((headers, Json(entities::statuses(&base, &notes))))
+}
+
+fn relationship_json(r: &Relationship) -> Value {
+    json!({
+        "id": r.target.to_string(),
+        "following": r.following,
+        "followed_by": r.followed_by,
+        "showing_reblogs": r.following,
+        "notifying": false,
+        "languages": null,
+        "blocking": false,
+        "blocked_by": false,
+        "muting": false,
+        "muting_notifications": false,
+        "requested": false,
+        "requested_by": false,
+        "domain_blocking": false,
+        "endorsed": false,
+        "note": "",
+    })
+}
+
+pub async fn follow(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let me = auth.user("write:follows")?;
+    let r = social::follow(&s.ctx, me, path_id(&id)?).await?;
+    Ok(Json(relationship_json(&r)))
+}
+
+pub async fn unfollow(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let me = auth.user("write:follows")?;
+    let r = social::unfollow(&s.ctx, me, path_id(&id)?).await?;
+    Ok(Json(relationship_json(&r)))
+}
+
+#[derive(Deserialize)]
+pub struct RelationshipParams {
+    #[serde(default, rename = "id[]")]
+    ids: Vec<IdParam>,
+    #[serde(default)]
+    id: Vec<IdParam>,
+}
+
+pub async fn relationships(
+    State(s): State<AppState>,
+    auth: Auth,
+    Params(p): Params<RelationshipParams>,
+) -> Result<Json<Value>, ApiError> {
+    let me = auth.user("read:follows")?;
+    let mut out = Vec::new();
+    for IdParam(target) in p.ids.iter().chain(&p.id).take(40) {
+        out.push(relationship_json(&social::relationship(&s.ctx, me.id, *target).await?));
+    }
+    Ok(Json(Value::Array(out)))
+}

@@ -1,0 +1,52 @@
+//! The Mastodon-compatible client API. Handlers read input, call one use case in `nb_app`, and
+//! shape the output; rules live in `nb_app` and below.
+
+mod accounts;
+mod apps;
+mod de;
+mod entities;
+mod instance;
+mod oauth;
+mod paging;
+mod statuses;
+mod timelines;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    let api = Router::new()
+        .route("/v1/instance", get(instance::v1))
+        .route("/v2/instance", get(instance::v2))
+        .route("/v1/apps", post(apps::create))
+        .route("/v1/apps/verify_credentials", get(apps::verify_credentials))
+        .route("/v1/accounts", post(accounts::register))
+        .route("/v1/accounts/verify_credentials", get(accounts::verify_credentials))
+        .route("/v1/accounts/lookup", get(accounts::lookup))
+        .route("/v1/accounts/relationships", get(accounts::relationships))
+        .route("/v1/accounts/{id}", get(accounts::show))
+        .route("/v1/accounts/{id}/statuses", get(accounts::statuses))
+        .route("/v1/accounts/{id}/follow", post(accounts::follow))
+        .route("/v1/accounts/{id}/unfollow", post(accounts::unfollow))
+        .route("/v1/statuses", post(statuses::create))
+        .route("/v1/statuses/{id}", get(statuses::show).delete(statuses::delete))
+        .route("/v1/timelines/home", get(timelines::home))
+        .route("/v1/timelines/public", get(timelines::public))
+        .route("/v1/timelines/tag/{tag}", get(timelines::tag))
+        .fallback(|| async { ApiError::not_found("This API endpoint does not exist") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "This method is not allowed on this endpoint",
+            )
+        });
+    Router::new()
+        .nest("/api", api)
+        .route("/oauth/token", post(oauth::token))
+        .route("/oauth/revoke", post(oauth::revoke))
+        .route("/.well-known/oauth-authorization-server", get(oauth::server_metadata))
+}

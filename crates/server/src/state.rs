@@ -1,0 +1,36 @@
+use std::sync::Arc;
+
+use nb_app::Ctx;
+
+/// HTTP-level settings.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The address clients reach this server at (`https://notes.example`); links in API
+    /// responses use it. When unset, links follow the request's `Host`.
+    pub public_url: Option<String>,
+    /// The largest request body accepted, in bytes (media uploads have their own limit).
+    pub max_body_bytes: usize,
+    pub instance_title: String,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            public_url: None,
+            max_body_bytes: 64 * 1024,
+            instance_title: "Notebridge".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub ctx: Ctx,
+    pub config: Arc<ServerConfig>,
+}
+
+impl AppState {
+    pub fn new(ctx: Ctx, config: ServerConfig) -> Self {
+        Self { ctx, config: Arc::new(config) }
+    }
+}

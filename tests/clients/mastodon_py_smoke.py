@@ -1,0 +1,90 @@
+"""Mastodon.py, unmodified, against a running Notebridge.
+
+Usage: python mastodon_py_smoke.py BASE_URL
+Run by crates/server/tests/clients.rs, which starts the server on a free port.
+Exits non-zero with a message on the first thing that does not work as a Mastodon client expects.
+"""
+import sys
+
+from mastodon import Mastodon, MastodonAPIError, MastodonUnauthorizedError
+
+base = sys.argv[1]
+
+
+def check(cond, what):
+    if not cond:
+        raise SystemExit(f"FAILED: {what}")
+    print(f"ok - {what}")
+
+
+# App registration, as every client starts.
+client_id, client_secret = Mastodon.create_app("mastodon-py smoke", api_base_url=base)
+check(client_id and client_secret, "create_app returns client credentials")
+
+# Registration through the API (client_credentials app token, then POST /api/v1/accounts).
+anon = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=base)
+bob_token = anon.create_account("bob_smoke", "bob's long password", "bob@example.com", agreement=True, locale="en")
+check(bob_token, "create_account returns a user token")
+bob = Mastodon(access_token=bob_token, api_base_url=base)
+bob_acct = bob.account_verify_credentials()
+check(bob_acct.username == "bob_smoke", "bob's token verifies as bob")
+
+anon.create_account("alice_smoke", "alice's long password", "alice@example.com", agreement=True, locale="zh-CN")
+
+# Password login, by email as Mastodon expects.
+alice = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=base)
+token = alice.log_in("alice@example.com", "alice's long password", allow_http=True)
+check(token, "log_in with the password grant")
+me = alice.account_verify_credentials()
+check(me.username == "alice_smoke" and me.source.language == "zh-CN", "verify_credentials shows alice and her language")
+check(alice.retrieve_mastodon_version().startswith("4.3"), "version is Mastodon-compatible")
+
+# Post a note and read it back.
+posted = alice.status_post("今天的午饭 #美食 lunch")
+check(posted.content and "美食" in posted.content, "status_post returns the rendered note")
+fetched = alice.status(posted.id)
+check(fetched.id == posted.id, "status() reads it back")
+home = alice.timeline_home()
+check(any(s.id == posted.id for s in home), "the note is in alice's home timeline")
+
+# Follow bob; bob's notes reach alice's home.
+rel = alice.account_follow(bob_acct.id)
+check(rel.following, "account_follow says following")
+bobs = bob.status_post("Hello from bob")
+home = alice.timeline_home()
+check(any(s.id == bobs.id for s in home), "bob's note is in alice's home timeline after the follow")
+rels = alice.account_relationships([bob_acct.id])
+check(rels[0].following, "account_relationships reports the follow")
+
+# Paginate with max_id and with the Link header.
+for i in range(5):
+    alice.status_post(f"page test {i}")
+first = alice.timeline_home(limit=2)
+check(len(first) == 2, "limit=2 gives two notes")
+second = alice.timeline_home(limit=2, max_id=first[-1].id)
+check(len(second) == 2 and second[0].id < first[-1].id, "max_id gives the next older page")
+via_link = alice.fetch_next(first)
+check([s.id for s in via_link] == [s.id for s in second], "fetch_next follows the Link header to the same page")
+
+# Someone else's note cannot be deleted; one's own can.
+try:
+    bob.status_delete(posted.id)
+    check(False, "bob cannot delete alice's note")
+except MastodonAPIError:
+    check(True, "bob cannot delete alice's note")
+alice.status_delete(posted.id)
+try:
+    alice.status(posted.id)
+    check(False, "a deleted note is gone")
+except MastodonAPIError:
+    check(True, "a deleted note is gone")
+
+# Revoke the token; it stops working.
+alice.revoke_access_token(allow_http=True)
+try:
+    Mastodon(access_token=token, api_base_url=base).account_verify_credentials()
+    check(False, "a revoked token is refused")
+except MastodonUnauthorizedError:
+    check(True, "a revoked token is refused")
+
+print("mastodon.py smoke: all checks passed")
