@@ -78,7 +78,11 @@ pub async fn register(ctx: &Ctx, r: Registration, by: Registrar) -> Result<Accou
         state: state.as_str().to_owned(),
         created_at: ctx.now(),
     };
-    ctx.store.insert_account(&account).await?;
+    ctx.store.insert_account(&account).await.map_err(|e| match e {
+        // The API calls the handle `username`, as Mastodon does.
+        nb_store::StoreError::Conflict("handle") => AppError::Taken("username"),
+        other => other.into(),
+    })?;
     ctx.store.account(account.id).await?.ok_or(AppError::NotFound("account"))
 }
 

@@ -150,11 +150,11 @@ async fn issue(
 /// A token for a user of `app`, e.g. right after registration.
 pub async fn issue_user_token(
     ctx: &Ctx,
-    app: &AppRow,
+    app_id: i64,
     account_id: i64,
     scopes: Scopes,
 ) -> Result<IssuedToken> {
-    issue(ctx, app.id, Some(account_id), scopes).await
+    issue(ctx, app_id, Some(account_id), scopes).await
 }
 
 pub fn ensure_usable(account: &AccountRow) -> Result<()> {

@@ -3,9 +3,8 @@ use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use nb_app::accounts::{self, Registrar, Registration};
 use nb_app::auth;
+use nb_app::feeds;
 use nb_app::social::{self, Relationship};
-use nb_app::{AppError, feeds};
-use nb_domain::Scopes;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -49,16 +48,11 @@ pub async fn register(
         Registrar::SelfService,
     )
     .await?;
-    auth::ensure_usable(&account)?;
-    let app = s
-        .ctx
-        .store
-        .app(principal.app_id)
-        .await
-        .map_err(AppError::from)?
-        .ok_or_else(ApiError::invalid_token)?;
-    let scopes = Scopes::parse(&app.scopes).map_err(AppError::from)?;
-    let token = auth::issue_user_token(&s.ctx, &app, account.id, scopes).await?;
+    // As Mastodon: the new member's token carries the app token's scopes. In approval mode it is
+    // issued at once and refused with "awaiting approval" until a moderator approves.
+    let token =
+        auth::issue_user_token(&s.ctx, principal.app_id, account.id, principal.scopes.clone())
+            .await?;
     Ok(Json(json!({
         "access_token": token.access_token,
         "token_type": "Bearer",

@@ -92,12 +92,35 @@ impl TestApp {
         v["access_token"].as_str().expect("access_token").to_owned()
     }
 
-    /// Register a member through the API (app token, then `POST /api/v1/accounts`).
-    pub async fn member(&self, handle: &str) -> Member {
-        self.member_with_scopes(handle, "read write follow push").await
+    /// A member whose token grants only `scopes`: registered, then logged in with a password
+    /// grant that asks for `scopes`.
+    pub async fn member_with_scopes(&self, handle: &str, scopes: &str) -> Member {
+        let mut m = self.member(handle).await;
+        let c = self.register_app(scopes).await;
+        let v: Value = self
+            .http
+            .post(self.url("/oauth/token"))
+            .form(&[
+                ("grant_type", "password"),
+                ("client_id", c.client_id.as_str()),
+                ("client_secret", c.client_secret.as_str()),
+                ("username", handle),
+                ("password", &format!("{handle} has a long password")),
+                ("scope", scopes),
+            ])
+            .send()
+            .await
+            .expect("token")
+            .json()
+            .await
+            .expect("token json");
+        m.token = v["access_token"].as_str().expect("access_token").to_owned();
+        m
     }
 
-    pub async fn member_with_scopes(&self, handle: &str, scopes: &str) -> Member {
+    /// Register a member through the API (app token, then `POST /api/v1/accounts`).
+    pub async fn member(&self, handle: &str) -> Member {
+        let scopes = "read write follow push";
         let c = self.register_app(scopes).await;
         let app_token = self.app_token(&c, scopes).await;
         let res = self

@@ -1,0 +1,171 @@
+//! Registration, profiles, lookups and follows.
+
+use nb_app::Settings;
+use nb_domain::RegistrationMode;
+use nb_server::ServerConfig;
+use serde_json::{Value, json};
+
+use crate::common::{expect_error, spawn_app, spawn_with};
+
+async fn register(app: &crate::common::TestApp, body: Value) -> reqwest::Response {
+    let c = app.register_app("read write follow").await;
+    let t = app.app_token(&c, "write:accounts").await;
+    app.post_json(&t, "/api/v1/accounts", body).await
+}
+
+fn reg(handle: &str, email: &str, password: &str) -> Value {
+    json!({ "username": handle, "email": email, "password": password, "agreement": "1", "locale": "zh-CN" })
+}
+
+#[tokio::test]
+async fn registration_refuses_bad_and_taken_values() {
+    let app = spawn_app().await;
+    let ok = register(&app, reg("Li_Wei", "li@example.com", "a perfectly long one")).await;
+    assert_eq!(ok.status(), 200);
+    let cases = [
+        (reg("li_wei", "other@example.com", "a perfectly long one"), "username"),
+        (reg("someone", "LI@example.com", "a perfectly long one"), "email"),
+        (reg("x", "x@example.com", "a perfectly long one"), "username"),
+        (reg("bad-handle", "b@example.com", "a perfectly long one"), "username"),
+        (reg("weak", "w@example.com", "password123"), "password"),
+        (reg("short", "s@example.com", "abc"), "password"),
+        (reg("noemail", "not-an-email", "a perfectly long one"), "email"),
+        (
+            json!({"username": "noagree", "email": "n@example.com", "password": "a perfectly long one"}),
+            "agreement",
+        ),
+    ];
+    for (body, field) in cases {
+        let v = expect_error(register(&app, body.clone()).await, 422).await;
+        assert!(v["details"][field].is_array(), "{body} → {v}");
+    }
+    // Nothing of the refused registrations was stored.
+    let res = app.http.get(app.url("/api/v1/accounts/lookup?acct=someone")).send().await.unwrap();
+    expect_error(res, 404).await;
+}
+
+#[tokio::test]
+async fn registration_needs_write_accounts_scope() {
+    let app = spawn_app().await;
+    let c = app.register_app("read").await;
+    let t = app.app_token(&c, "read").await;
+    let res = app
+        .post_json(&t, "/api/v1/accounts", reg("ann", "a@example.com", "a perfectly long one"))
+        .await;
+    expect_error(res, 403).await;
+    let res = app
+        .http
+        .post(app.url("/api/v1/accounts"))
+        .json(&reg("ann", "a@example.com", "a perfectly long one"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 401).await;
+}
+
+#[tokio::test]
+async fn closed_and_approval_modes() {
+    let closed = spawn_with(
+        Settings { registration: RegistrationMode::Closed, ..Settings::default() },
+        ServerConfig::default(),
+    )
+    .await;
+    let v = expect_error(
+        register(&closed, reg("ann", "a@example.com", "a perfectly long one")).await,
+        403,
+    )
+    .await;
+    assert!(v["error"].as_str().unwrap().contains("closed"));
+    let inst: Value =
+        closed.http.get(closed.url("/api/v1/instance")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(inst["registrations"], false);
+
+    let approval = spawn_with(
+        Settings { registration: RegistrationMode::Approval, ..Settings::default() },
+        ServerConfig::default(),
+    )
+    .await;
+    let res = register(&approval, reg("ann", "a@example.com", "a perfectly long one")).await;
+    assert_eq!(res.status(), 200);
+    let token = res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned();
+    let v =
+        expect_error(approval.get(&token, "/api/v1/accounts/verify_credentials").await, 403).await;
+    assert!(v["error"].as_str().unwrap().contains("awaiting approval"));
+}
+
+#[tokio::test]
+async fn profiles_and_lookup() {
+    let app = spawn_app().await;
+    let ann = app.member("Ann_Li").await;
+    let me: Value =
+        app.get(&ann.token, "/api/v1/accounts/verify_credentials").await.json().await.unwrap();
+    assert_eq!(me["username"], "Ann_Li");
+    assert_eq!(me["source"]["language"], "en");
+    assert_eq!(me["statuses_count"], 0);
+    let by_id: Value = app
+        .http
+        .get(app.url(&format!("/api/v1/accounts/{}", ann.id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_id["acct"], "Ann_Li");
+    assert!(by_id.get("source").is_none(), "source is private");
+    let found: Value = app
+        .http
+        .get(app.url("/api/v1/accounts/lookup?acct=@ann_li"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["id"], ann.id);
+    expect_error(app.http.get(app.url("/api/v1/accounts/123")).send().await.unwrap(), 404).await;
+    expect_error(app.http.get(app.url("/api/v1/accounts/abc")).send().await.unwrap(), 404).await;
+    expect_error(app.http.get(app.url("/api/v1/accounts/lookup")).send().await.unwrap(), 400).await;
+}
+
+#[tokio::test]
+async fn follow_unfollow_and_relationships() {
+    let app = spawn_app().await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    let res =
+        app.post_json(&ann.token, &format!("/api/v1/accounts/{}/follow", bob.id), json!({})).await;
+    let rel: Value = res.json().await.unwrap();
+    assert_eq!(
+        (rel["following"].as_bool(), rel["followed_by"].as_bool()),
+        (Some(true), Some(false))
+    );
+    // Following twice changes nothing.
+    app.post_json(&ann.token, &format!("/api/v1/accounts/{}/follow", bob.id), json!({})).await;
+    let b: Value =
+        app.get(&ann.token, &format!("/api/v1/accounts/{}", bob.id)).await.json().await.unwrap();
+    assert_eq!(b["followers_count"], 1);
+    let rels: Value = app
+        .get(&bob.token, &format!("/api/v1/accounts/relationships?id[]={}&id[]={}", ann.id, bob.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rels[0]["followed_by"], true);
+    assert_eq!(rels[1]["following"], false);
+    let rel: Value = app
+        .post_json(&ann.token, &format!("/api/v1/accounts/{}/unfollow", bob.id), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rel["following"], false);
+    let b: Value =
+        app.get(&ann.token, &format!("/api/v1/accounts/{}", bob.id)).await.json().await.unwrap();
+    assert_eq!(b["followers_count"], 0);
+    let res =
+        app.post_json(&ann.token, &format!("/api/v1/accounts/{}/follow", ann.id), json!({})).await;
+    expect_error(res, 403).await;
+    let res = app.post_json(&ann.token, "/api/v1/accounts/999/follow", json!({})).await;
+    expect_error(res, 404).await;
+}

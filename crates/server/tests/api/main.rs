@@ -1,0 +1,11 @@
+//! The API over real HTTP, one module per endpoint family. Every refusal is a 4xx with a reason
+//! and leaves nothing half-written.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod accounts;
+mod input;
+mod oauth;
+mod statuses;
+mod timelines;

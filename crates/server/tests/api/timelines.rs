@@ -1,0 +1,98 @@
+//! Home, public and tag timelines with cursor pagination.
+
+use serde_json::{Value, json};
+
+use crate::common::spawn_app;
+
+fn ids(v: &Value) -> Vec<String> {
+    v.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn home_follows_the_graph_and_pages_with_links() {
+    let app = spawn_app().await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    let cai = app.member("cai").await;
+    app.post_note(&bob.token, "bob 0").await;
+    app.post_json(&ann.token, &format!("/api/v1/accounts/{}/follow", bob.id), json!({})).await;
+    let mut posted = Vec::new();
+    for i in 1..=5 {
+        posted.push(
+            app.post_note(&bob.token, &format!("bob {i}")).await["id"].as_str().unwrap().to_owned(),
+        );
+    }
+    app.post_note(&cai.token, "cai is not followed").await;
+    let res = app.get(&ann.token, "/api/v1/timelines/home?limit=2").await;
+    let link = res.headers()["link"].to_str().unwrap().to_owned();
+    let first: Value = res.json().await.unwrap();
+    assert_eq!(ids(&first), [posted[4].clone(), posted[3].clone()]);
+    assert!(link.contains(&format!("max_id={}>; rel=\"next\"", posted[3])), "{link}");
+    assert!(link.contains(&format!("min_id={}>; rel=\"prev\"", posted[4])), "{link}");
+    let next_url = link.split('<').nth(1).unwrap().split('>').next().unwrap();
+    assert!(next_url.contains("limit=2"));
+    let second: Value =
+        app.http.get(next_url).bearer_auth(&ann.token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(ids(&second), [posted[2].clone(), posted[1].clone()]);
+    let all: Value =
+        app.get(&ann.token, "/api/v1/timelines/home?limit=40").await.json().await.unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 6, "bob's six notes, none of cai's");
+    let newer: Value = app
+        .get(&ann.token, &format!("/api/v1/timelines/home?min_id={}&limit=2", posted[1]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ids(&newer), [posted[3].clone(), posted[2].clone()]);
+    let empty =
+        app.get(&ann.token, &format!("/api/v1/timelines/home?since_id={}", posted[4])).await;
+    assert!(empty.headers().get("link").is_none());
+    assert_eq!(empty.json::<Value>().await.unwrap(), json!([]));
+}
+
+#[tokio::test]
+async fn public_and_tag_timelines() {
+    let app = spawn_app().await;
+    let ann = app.member("ann").await;
+    app.post_note(&ann.token, "吃了 #火锅").await;
+    app.post_json(
+        &ann.token,
+        "/api/v1/statuses",
+        json!({"status": "hidden #火锅", "visibility": "unlisted"}),
+    )
+    .await;
+    app.post_json(
+        &ann.token,
+        "/api/v1/statuses",
+        json!({"status": "private #火锅", "visibility": "private"}),
+    )
+    .await;
+    let public: Value = app
+        .http
+        .get(app.url("/api/v1/timelines/public"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public.as_array().unwrap().len(), 1);
+    let tag: Value = app
+        .http
+        .get(app.url("/api/v1/timelines/tag/%E7%81%AB%E9%94%85"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tag.as_array().unwrap().len(), 1);
+    assert!(tag[0]["content"].as_str().unwrap().contains("吃了"));
+}
+
+#[tokio::test]
+async fn home_needs_a_user() {
+    let app = spawn_app().await;
+    let res = app.http.get(app.url("/api/v1/timelines/home")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+}
