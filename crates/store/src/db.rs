@@ -9,6 +9,13 @@ use sqlx::sqlite::{
 
 use crate::error::{Result, StoreError};
 
+/// A value bound to a query in [`Store::explain`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Int(i64),
+    Text(String),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -132,15 +139,18 @@ impl Store {
     }
 
     /// The plan the database would use for `sql` with `args` bound, one line per step.
-    /// For tests and `notebridge` diagnostics; `sql` is one of the store's own queries.
-    pub async fn explain(&self, sql: &'static str, args: &[i64]) -> Result<Vec<String>> {
+    /// For tests and diagnostics; `sql` is one of the store's own queries.
+    pub async fn explain(&self, sql: &'static str, args: &[Arg]) -> Result<Vec<String>> {
         use sqlx::Row;
         match &self.db {
             Db::Sqlite { reader, .. } => {
                 let q = format!("EXPLAIN QUERY PLAN {sql}");
                 let mut query = sqlx::query(sqlx::AssertSqlSafe(q));
                 for a in args {
-                    query = query.bind(*a);
+                    query = match a {
+                        Arg::Int(i) => query.bind(*i),
+                        Arg::Text(t) => query.bind(t.clone()),
+                    };
                 }
                 let rows = query.fetch_all(reader).await?;
                 Ok(rows.iter().map(|r| r.get::<String, _>("detail")).collect())
@@ -149,7 +159,10 @@ impl Store {
                 let q = format!("EXPLAIN {sql}");
                 let mut query = sqlx::query(sqlx::AssertSqlSafe(q));
                 for a in args {
-                    query = query.bind(*a);
+                    query = match a {
+                        Arg::Int(i) => query.bind(*i),
+                        Arg::Text(t) => query.bind(t.clone()),
+                    };
                 }
                 let rows = query.fetch_all(pool).await?;
                 Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())

@@ -17,7 +17,7 @@ mod page;
 
 pub use accounts::{AccountRow, NewAccount, Profile};
 pub use apps::{AppRow, NewApp, NewToken, TokenRow};
-pub use db::{Backend, Store, StoreOptions};
+pub use db::{Arg, Backend, Store, StoreOptions};
 pub use error::StoreError;
 pub use notes::{AUTHOR_FEED, FeedSql, HOME_FEED, NewNote, NoteView, PUBLIC_FEED, TAG_FEED};
 pub use page::Page;

@@ -19,7 +19,7 @@ pub struct NewNote {
     pub language: Option<String>,
     pub app_id: Option<i64>,
     pub created_at: i64,
-    /// Tag keys, distinct.
+    /// Tag keys, distinct. Indexed for the tag feed when the note is public.
     pub tags: Vec<String>,
 }
 
@@ -106,12 +106,23 @@ macro_rules! feed_sql {
 }
 
 /// Home: the fanned-out entries of one reader. $1 owner, $2 upper, $3 lower, $4 limit.
-pub const HOME_FEED: FeedSql = feed_sql!(
-    "home_entries h JOIN notes n ON n.id = h.note_id",
-    "h.note_id",
-    "h.owner_id = $1 AND h.note_id < $2 AND h.note_id > $3",
-    "4"
-);
+/// The page of entries is taken first, so the planner joins only those rows (left to itself,
+/// PostgreSQL merge-joins against a walk of every note).
+macro_rules! home_sql {
+    ($dir:literal) => {
+        note_view!(
+            concat!(
+                "(SELECT note_id FROM home_entries WHERE owner_id = $1 AND note_id < $2 \
+                 AND note_id > $3 ORDER BY note_id ",
+                $dir,
+                " LIMIT $4) page JOIN notes n ON n.id = page.note_id"
+            ),
+            "1 = 1",
+            concat!("page.note_id ", $dir)
+        )
+    };
+}
+pub const HOME_FEED: FeedSql = FeedSql { desc: home_sql!("DESC"), asc: home_sql!("ASC") };
 
 /// Public: every public note. $1 upper, $2 lower, $3 limit.
 pub const PUBLIC_FEED: FeedSql =
@@ -126,13 +137,23 @@ pub const AUTHOR_FEED: FeedSql = feed_sql!(
     "4"
 );
 
-/// Public notes with a tag. $1 tag key, $2 upper, $3 lower, $4 limit.
-pub const TAG_FEED: FeedSql = feed_sql!(
-    "note_tags t JOIN notes n ON n.id = t.note_id",
-    "t.note_id",
-    "t.tag_key = $1 AND t.note_id < $2 AND t.note_id > $3 AND n.visibility = 'public'",
-    "4"
-);
+/// Public notes with a tag. $1 tag key, $2 upper, $3 lower, $4 limit. `note_tags` holds
+/// public notes only, so the page comes straight off its index.
+macro_rules! tag_sql {
+    ($dir:literal) => {
+        note_view!(
+            concat!(
+                "(SELECT note_id FROM note_tags WHERE tag_key = $1 AND note_id < $2 \
+                 AND note_id > $3 ORDER BY note_id ",
+                $dir,
+                " LIMIT $4) page JOIN notes n ON n.id = page.note_id"
+            ),
+            "1 = 1",
+            concat!("page.note_id ", $dir)
+        )
+    };
+}
+pub const TAG_FEED: FeedSql = FeedSql { desc: tag_sql!("DESC"), asc: tag_sql!("ASC") };
 
 const NOTE_BY_ID: &str = note_view!("notes n", "n.id = $1", "n.id");
 
@@ -147,46 +168,58 @@ impl Store {
     /// Write a note, its tags, the author's counters and its home-feed entries (the author's and
     /// every follower's) in one transaction.
     pub async fn insert_note(&self, n: &NewNote) -> Result<()> {
+        self.insert_notes(std::slice::from_ref(n)).await
+    }
+
+    /// Write many notes in one transaction (bulk import, the simulator), exactly as
+    /// [`Store::insert_note`] writes each: all of them or none.
+    pub async fn insert_notes(&self, notes: &[NewNote]) -> Result<()> {
         on_write!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query(
-                "INSERT INTO notes (id, author_id, title, body, visibility, language, app_id, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(n.id)
-            .bind(n.author_id)
-            .bind(&n.title)
-            .bind(&n.body)
-            .bind(&n.visibility)
-            .bind(&n.language)
-            .bind(n.app_id)
-            .bind(n.created_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::conflict_on(e, &["notes"]))?;
-            for tag in &n.tags {
-                sqlx::query("INSERT INTO note_tags (tag_key, note_id) VALUES ($1, $2)")
-                    .bind(tag)
-                    .bind(n.id)
-                    .execute(&mut *tx)
-                    .await?;
+            for n in notes {
+                sqlx::query(
+                    "INSERT INTO notes (id, author_id, title, body, visibility, language, app_id, \
+                     created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(n.id)
+                .bind(n.author_id)
+                .bind(&n.title)
+                .bind(&n.body)
+                .bind(&n.visibility)
+                .bind(&n.language)
+                .bind(n.app_id)
+                .bind(n.created_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::conflict_on(e, &["notes"]))?;
+                // The tag index serves the public tag feed: public notes only.
+                let tags = if n.visibility == "public" { n.tags.as_slice() } else { &[] };
+                for tag in tags {
+                    sqlx::query("INSERT INTO note_tags (tag_key, note_id) VALUES ($1, $2)")
+                        .bind(tag)
+                        .bind(n.id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query(
+                    "UPDATE accounts SET notes_count = notes_count + 1, last_note_at = \
+                     CASE WHEN last_note_at IS NULL OR last_note_at < $2 THEN $2 \
+                     ELSE last_note_at END WHERE id = $1",
+                )
+                .bind(n.author_id)
+                .bind(n.created_at)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO home_entries (owner_id, note_id, author_id) \
+                     SELECT follower_id, $1, $2 FROM follows WHERE followee_id = $2 \
+                     UNION ALL SELECT $2, $1, $2",
+                )
+                .bind(n.id)
+                .bind(n.author_id)
+                .execute(&mut *tx)
+                .await?;
             }
-            sqlx::query(
-                "UPDATE accounts SET notes_count = notes_count + 1, last_note_at = $2 WHERE id = $1",
-            )
-            .bind(n.author_id)
-            .bind(n.created_at)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO home_entries (owner_id, note_id, author_id) \
-                 SELECT follower_id, $1, $2 FROM follows WHERE followee_id = $2 \
-                 UNION ALL SELECT $2, $1, $2",
-            )
-            .bind(n.id)
-            .bind(n.author_id)
-            .execute(&mut *tx)
-            .await?;
             tx.commit().await?;
         });
         Ok(())

@@ -60,6 +60,7 @@ CREATE INDEX notes_author ON notes (author_id, id);
 CREATE INDEX notes_public ON notes (id) WHERE visibility = 'public';
 CREATE INDEX notes_app ON notes (app_id);
 
+-- Public notes by tag: the tag feed reads its index.
 CREATE TABLE note_tags (
     tag_key TEXT NOT NULL,
     note_id INTEGER NOT NULL REFERENCES notes (id) ON DELETE CASCADE,
