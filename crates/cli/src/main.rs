@@ -19,6 +19,8 @@ use clap::{Args, Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    at: Location,
 }
 
 /// Where the data lives; every command takes the same options so they act on the same database.
@@ -45,34 +47,28 @@ enum Command {
         /// Seed a small demo community into an empty database first.
         #[arg(long)]
         demo: bool,
-        #[command(flatten)]
-        at: Location,
     },
     /// Apply database migrations and exit.
-    Migrate {
-        #[command(flatten)]
-        at: Location,
-    },
+    Migrate,
     /// Account administration.
     Admin {
         #[command(subcommand)]
         command: admin::AdminCommand,
-        #[command(flatten)]
-        at: Location,
     },
 }
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let at = cli.at;
     rt.block_on(async move {
         match cli.command {
-            Command::Serve { bind, demo, at } => {
+            Command::Serve { bind, demo } => {
                 let cfg = config::load(&at, bind.as_deref())?;
                 config::init_logging(&cfg);
                 serve::run(cfg, demo).await
             }
-            Command::Migrate { at } => {
+            Command::Migrate => {
                 let cfg = config::load(&at, None)?;
                 config::init_logging(&cfg);
                 let store = config::open_store(&cfg).await?;
@@ -80,7 +76,7 @@ fn main() -> Result<()> {
                 store.close().await;
                 Ok(())
             }
-            Command::Admin { command, at } => {
+            Command::Admin { command } => {
                 let cfg = config::load(&at, None)?;
                 config::init_logging(&cfg);
                 admin::run(cfg, command).await

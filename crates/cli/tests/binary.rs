@@ -1,0 +1,236 @@
+//! The `notebridge` binary itself: serve prints its address, a write acknowledged before
+//! `kill -9` survives the restart, and the admin commands act on the database a server uses.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const BIN: &str = env!("CARGO_BIN_EXE_notebridge");
+
+fn command(data: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--data").arg(data).env("RUST_LOG", "warn").kill_on_drop(true);
+    c
+}
+
+/// Start `serve` on a free port; returns the child and its base URL once it says it listens.
+async fn serve(data: &Path) -> (Child, String) {
+    let mut child = command(data)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn notebridge serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let base = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.expect("read stdout") {
+            if let Some(url) = line.strip_prefix("listening on ") {
+                return url.to_owned();
+            }
+        }
+        panic!("serve exited without printing its address");
+    })
+    .await
+    .expect("serve printed its address within 60 s");
+    (child, base)
+}
+
+async fn run(data: &Path, args: &[&str]) -> String {
+    let out = command(data).args(args).output().await.expect("run notebridge");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+async fn password_token(http: &reqwest::Client, base: &str, user: &str, password: &str) -> String {
+    let app: Value = http
+        .post(format!("{base}/api/v1/apps"))
+        .form(&[
+            ("client_name", "t"),
+            ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"),
+            ("scopes", "read write"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token: Value = http
+        .post(format!("{base}/oauth/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", app["client_id"].as_str().unwrap()),
+            ("client_secret", app["client_secret"].as_str().unwrap()),
+            ("username", user),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    token["access_token"].as_str().unwrap_or_else(|| panic!("no token: {token}")).to_owned()
+}
+
+#[tokio::test]
+async fn acknowledged_writes_survive_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    run(
+        dir.path(),
+        &[
+            "admin",
+            "create-user",
+            "--handle",
+            "ann",
+            "--email",
+            "ann@example.com",
+            "--password",
+            "ann's long password",
+        ],
+    )
+    .await;
+    let (mut server, base) = serve(dir.path()).await;
+    let http = reqwest::Client::new();
+    let token = password_token(&http, &base, "ann@example.com", "ann's long password").await;
+    let mut ids = Vec::new();
+    for i in 0..20 {
+        let res = http
+            .post(format!("{base}/api/v1/statuses"))
+            .bearer_auth(&token)
+            .json(&json!({ "status": format!("durable note {i} 持久") }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        ids.push(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned());
+    }
+    server.start_kill().expect("SIGKILL");
+    server.wait().await.expect("reap");
+
+    let (_server, base) = serve(dir.path()).await;
+    for (i, id) in ids.iter().enumerate() {
+        let res = http
+            .get(format!("{base}/api/v1/statuses/{id}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "note {i} lost");
+        let v: Value = res.json().await.unwrap();
+        assert!(v["content"].as_str().unwrap().contains(&format!("durable note {i} 持久")));
+    }
+    let me: Value = http
+        .get(format!("{base}/api/v1/accounts/verify_credentials"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["statuses_count"], 20, "counters survive too");
+}
+
+#[tokio::test]
+async fn migrate_and_admin_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("nested/data");
+    let out = run(&data, &["migrate"]).await;
+    assert!(out.contains("migrations applied"), "{out}");
+    assert!(data.join("notebridge.db").exists(), "missing data directory and database are created");
+    let out = run(
+        &data,
+        &[
+            "admin",
+            "create-user",
+            "--handle",
+            "Mod_Li",
+            "--email",
+            "li@example.com",
+            "--password",
+            "a long password here",
+            "--role",
+            "moderator",
+        ],
+    )
+    .await;
+    assert!(out.contains("created @Mod_Li") && out.contains("moderator"), "{out}");
+    let out = run(&data, &["admin", "set-role", "--handle", "mod_li", "--role", "admin"]).await;
+    assert!(out.contains("is now admin"), "{out}");
+    // A refused command says why and exits non-zero.
+    let bad = command(&data)
+        .args([
+            "admin",
+            "create-user",
+            "--handle",
+            "x",
+            "--email",
+            "x@example.com",
+            "--password",
+            "a long password here",
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("username"));
+    // The server sees the account.
+    let (_server, base) = serve(&data).await;
+    let http = reqwest::Client::new();
+    let token = password_token(&http, &base, "mod_li", "a long password here").await;
+    let me: Value = http
+        .get(format!("{base}/api/v1/accounts/verify_credentials"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["role"]["name"], "admin");
+}
+
+#[tokio::test]
+async fn demo_seeds_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = command(dir.path())
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seeded = String::new();
+    let base = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if line.starts_with("demo:") {
+                seeded = line.clone();
+            }
+            if let Some(url) = line.strip_prefix("listening on ") {
+                return url.to_owned();
+            }
+        }
+        panic!("no address");
+    })
+    .await
+    .unwrap();
+    assert!(seeded.contains("sign in as mei"), "{seeded}");
+    let notes: Value = reqwest::get(format!("{base}/api/v1/timelines/public?limit=40"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(notes.as_array().unwrap().len() >= 10);
+    let home = reqwest::get(format!("{base}/")).await.unwrap().text().await.unwrap();
+    assert!(home.contains("成都三日游攻略"));
+}
