@@ -56,6 +56,19 @@ check(any(s.id == bobs.id for s in home), "bob's note is in alice's home timelin
 rels = alice.account_relationships([bob_acct.id])
 check(rels[0].following, "account_relationships reports the follow")
 
+# Favourite and bookmark bob's note; bob is notified.
+fav = alice.status_favourite(bobs.id)
+check(fav.favourited and fav.favourites_count == 1, "status_favourite marks it and counts it")
+bm = alice.status_bookmark(bobs.id)
+check(bm.bookmarked, "status_bookmark marks it")
+check([s.id for s in alice.bookmarks()] == [bobs.id], "bookmarks() lists it")
+check([s.id for s in alice.favourites()] == [bobs.id], "favourites() lists it")
+check([a.id for a in bob.status_favourited_by(bobs.id)] == [me.id], "status_favourited_by shows alice")
+kinds = [n.type for n in bob.notifications()]
+check("favourite" in kinds and "follow" in kinds, "bob is notified of the follow and the favourite")
+bob.notifications_clear()
+check(len(bob.notifications()) == 0, "notifications_clear empties them")
+
 # Paginate with max_id and with the Link header.
 for i in range(5):
     alice.status_post(f"page test {i}")

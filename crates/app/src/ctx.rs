@@ -39,6 +39,12 @@ impl Ctx {
     pub fn next_id(&self) -> i64 {
         self.ids.next(self.now()).0
     }
+
+    /// Ids and time for an act (a like, a collect, a follow) and its notification.
+    pub fn act(&self) -> nb_store::Act {
+        let at = self.now();
+        nb_store::Act { id: self.ids.next(at).0, notification_id: self.ids.next(at).0, at }
+    }
 }
 
 impl std::fmt::Debug for Ctx {

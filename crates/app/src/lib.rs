@@ -6,15 +6,21 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod boards;
 mod ctx;
+pub mod engagement;
 mod error;
 pub mod feeds;
 pub mod notes;
+pub mod notifications;
 pub mod password;
 pub mod social;
 
 pub use ctx::{Ctx, Settings};
 pub use error::AppError;
-pub use nb_store::{AccountRow, AppRow, NoteView, Page, Profile, Store, StoreError, StoreOptions};
+pub use nb_store::{
+    AccountRow, AppRow, BoardRow, ListedProfile, MarkerRow, NoteView, Page, Profile, Store,
+    StoreError, StoreOptions, ViewerMarks,
+};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -26,7 +26,7 @@ pub async fn follow(ctx: &Ctx, actor: &AccountRow, target: i64) -> Result<Relati
     }
     let other = accounts::get(ctx, target).await?;
     auth::ensure_usable(&other).map_err(|_| AppError::NotFound("account"))?;
-    ctx.store.follow(actor.id, target, ctx.now()).await?;
+    ctx.store.follow(actor.id, target, ctx.act()).await?;
     relationship(ctx, actor.id, target).await
 }
 

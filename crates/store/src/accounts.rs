@@ -45,7 +45,7 @@ impl AccountRow {
 }
 
 /// What anyone may see of an account.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Profile {
     pub id: i64,
     pub handle: String,
@@ -79,6 +79,13 @@ macro_rules! account_cols {
     () => {
         "id, handle, email, password_hash, display_name, bio, home_region, languages, role, state, \
          created_at, notes_count, followers_count, following_count, last_note_at"
+    };
+}
+
+macro_rules! profile_cols {
+    () => {
+        "id, handle, display_name, bio, home_region, languages, role, created_at, notes_count, \
+         followers_count, following_count, last_note_at"
     };
 }
 
@@ -125,6 +132,24 @@ impl Store {
         const SQL: &str = concat!("SELECT ", account_cols!(), " FROM accounts WHERE email = $1");
         let email = email.to_lowercase();
         Ok(on_read!(self, |p| sqlx::query_as(SQL).bind(&email).fetch_optional(p).await)?)
+    }
+
+    /// The public profiles of these accounts, in no particular order; unknown ids are skipped.
+    pub async fn profiles(&self, ids: &[i64]) -> Result<Vec<Profile>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            concat!("SELECT ", profile_cols!(), " FROM accounts WHERE id IN ({})"),
+            crate::db::placeholders(1, ids.len())
+        );
+        Ok(on_read!(self, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for id in ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await
+        })?)
     }
 
     /// True until the first account exists (the demo seeds only an empty database).

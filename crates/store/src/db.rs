@@ -68,6 +68,12 @@ macro_rules! on_write {
 }
 pub(crate) use {on_read, on_write};
 
+/// `$start, $start+1, …` for `n` values: the IN list of a query over a page of ids. Only ever
+/// numbers, so the SQL built from it stays safe.
+pub(crate) fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 impl Store {
     /// Open a database by URL: `sqlite://PATH` (created when missing) or `postgres://…`.
     pub async fn connect(url: &str, opts: &StoreOptions) -> Result<Self> {

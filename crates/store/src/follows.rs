@@ -1,14 +1,15 @@
 use crate::Store;
 use crate::db::{on_read, on_write};
+use crate::engagement::{Act, NOTIFY_ONCE};
 use crate::error::Result;
 
 /// How many of a followee's latest notes a new follower's home feed receives at once.
 const BACKFILL: i64 = 40;
 
 impl Store {
-    /// Follow; returns false when it already existed. Keeps both counters exact and fills the
-    /// follower's home feed with the followee's latest notes.
-    pub async fn follow(&self, follower: i64, followee: i64, now: i64) -> Result<bool> {
+    /// Follow; returns false when it already existed. Keeps both counters exact, fills the
+    /// follower's home feed with the followee's latest notes and notifies the followee.
+    pub async fn follow(&self, follower: i64, followee: i64, act: Act) -> Result<bool> {
         on_write!(self, |p| {
             let mut tx = p.begin().await?;
             let done = sqlx::query(
@@ -17,7 +18,7 @@ impl Store {
             )
             .bind(follower)
             .bind(followee)
-            .bind(now)
+            .bind(act.at)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {
@@ -41,6 +42,15 @@ impl Store {
             .bind(BACKFILL)
             .execute(&mut *tx)
             .await?;
+            sqlx::query(NOTIFY_ONCE)
+                .bind(act.notification_id)
+                .bind(followee)
+                .bind("follow")
+                .bind(follower)
+                .bind(None::<i64>)
+                .bind(act.at)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             Ok(true)
         })

@@ -10,14 +10,18 @@
 mod accounts;
 mod apps;
 mod db;
+mod engagement;
 mod error;
 mod follows;
 mod notes;
+mod notifications;
 mod page;
 
 pub use accounts::{AccountRow, NewAccount, Profile};
 pub use apps::{AppRow, NewApp, NewToken, TokenRow};
 pub use db::{Arg, Backend, Store, StoreOptions};
+pub use engagement::{Act, BoardRow, ListedProfile, ViewerMarks};
 pub use error::StoreError;
 pub use notes::{AUTHOR_FEED, FeedSql, HOME_FEED, NewNote, NoteView, PUBLIC_FEED, TAG_FEED};
+pub use notifications::{MarkerRow, NotificationRow};
 pub use page::Page;

@@ -26,6 +26,9 @@ pub struct NewNote {
 /// A note joined with what a client shows beside it: its author and the posting app.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct NoteView {
+    /// Where this row sits in its list: the note id in feeds, the like or collect id in a
+    /// member's favourites and bookmarks. Pagination cursors use it.
+    pub cursor: i64,
     pub id: i64,
     pub author_id: i64,
     pub title: String,
@@ -72,8 +75,13 @@ impl NoteView {
 
 macro_rules! note_view {
     ($from:expr, $where:expr, $order:expr) => {
+        note_view!("n.id", $from, $where, $order)
+    };
+    ($cursor:expr, $from:expr, $where:expr, $order:expr) => {
         concat!(
-            "SELECT n.id, n.author_id, n.title, n.body, n.visibility, n.language, n.created_at, \
+            "SELECT ",
+            $cursor,
+            " AS cursor, n.id, n.author_id, n.title, n.body, n.visibility, n.language, n.created_at, \
              n.likes_count, n.collects_count, n.comments_count, \
              ap.name AS app_name, ap.website AS app_website, \
              a.handle AS a_handle, a.display_name AS a_display_name, a.bio AS a_bio, \
@@ -89,6 +97,8 @@ macro_rules! note_view {
         )
     };
 }
+
+pub(crate) use note_view;
 
 /// A feed query in both directions: newest first, and oldest first for `min_id`.
 pub struct FeedSql {
@@ -229,11 +239,19 @@ impl Store {
         Ok(on_read!(self, |p| sqlx::query_as(NOTE_BY_ID).bind(id).fetch_optional(p).await)?)
     }
 
-    /// Delete a note with everything that hangs on it (tags, feed entries) and fix the
-    /// author's count. Returns the author's id, or `NotFound`.
+    /// Delete a note with everything that hangs on it (tags, feed entries, likes, collects,
+    /// notifications) and fix the author's and the boards' counts. Returns the author's id, or `NotFound`.
     pub async fn delete_note(&self, id: i64) -> Result<i64> {
         on_write!(self, |p| {
             let mut tx = p.begin().await?;
+            // Boards that held the note lose it; likes, collects and the rest cascade.
+            sqlx::query(
+                "UPDATE boards SET notes_count = notes_count - 1 \
+                 WHERE id IN (SELECT board_id FROM collects WHERE note_id = $1)",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
             let author: Option<(i64,)> =
                 sqlx::query_as("DELETE FROM notes WHERE id = $1 RETURNING author_id")
                     .bind(id)

@@ -2,7 +2,7 @@
 
 mod common;
 
-use nb_store::{NewAccount, NewApp, NewNote, NewToken, Page, Store, StoreError};
+use nb_store::{Act, NewAccount, NewApp, NewNote, NewToken, Page, Store, StoreError};
 
 conformance!(
     accounts_round_trip,
@@ -16,12 +16,23 @@ conformance!(
     tag_feed,
     delete_removes_everything,
     non_ascii_text_survives,
+    likes_keep_counts_and_notify_once,
+    collects_move_between_boards,
+    deleting_a_note_fixes_board_counts,
+    notifications_filter_page_and_dismiss,
+    markers_move_forward,
+    viewer_marks_and_likers,
 );
 
 const T0: i64 = 1_764_000_000_000;
 
 fn id(n: i64) -> i64 {
     (T0 + n) << 16
+}
+
+/// A distinct act (like, collect, follow) numbered `n`.
+fn act(n: i64) -> Act {
+    Act { id: id(5_000 + n), notification_id: id(9_000 + n), at: T0 + n }
 }
 
 fn account(n: i64, handle: &str) -> NewAccount {
@@ -164,8 +175,8 @@ async fn home_feed_follows_the_graph(s: &Store) {
         s.insert_account(x).await.unwrap();
     }
     s.insert_note(&note(10, b.id, "bob before follow")).await.unwrap();
-    assert!(s.follow(a.id, b.id, T0).await.unwrap());
-    assert!(!s.follow(a.id, b.id, T0).await.unwrap(), "second follow is a no-op");
+    assert!(s.follow(a.id, b.id, act(1)).await.unwrap());
+    assert!(!s.follow(a.id, b.id, act(2)).await.unwrap(), "second follow is a no-op");
     s.insert_note(&note(11, b.id, "bob after follow")).await.unwrap();
     s.insert_note(&note(12, c.id, "cai, not followed")).await.unwrap();
     s.insert_note(&note(13, a.id, "ann's own")).await.unwrap();
@@ -219,7 +230,7 @@ async fn delete_removes_everything(s: &Store) {
     let (a, b) = (account(1, "ann"), account(2, "bob"));
     s.insert_account(&a).await.unwrap();
     s.insert_account(&b).await.unwrap();
-    s.follow(b.id, a.id, T0).await.unwrap();
+    s.follow(b.id, a.id, act(1)).await.unwrap();
     let mut n = note(10, a.id, "#gone");
     n.tags = vec!["gone".to_owned()];
     s.insert_note(&n).await.unwrap();
@@ -242,4 +253,139 @@ async fn non_ascii_text_survives(s: &Store) {
     let got = s.note(n.id).await.unwrap().unwrap();
     assert_eq!(got.body, body);
     assert_eq!(got.title, "成都火锅 Chengdu hotpot");
+}
+
+async fn two_members_and_a_note(s: &Store) -> (i64, i64, i64) {
+    let (a, b) = (account(1, "ann"), account(2, "bob"));
+    s.insert_account(&a).await.unwrap();
+    s.insert_account(&b).await.unwrap();
+    let n = note(10, a.id, "ann's note");
+    s.insert_note(&n).await.unwrap();
+    (a.id, b.id, n.id)
+}
+
+async fn likes_keep_counts_and_notify_once(s: &Store) {
+    let (ann, bob, n) = two_members_and_a_note(s).await;
+    assert!(s.like(bob, n, act(1)).await.unwrap());
+    assert!(!s.like(bob, n, act(2)).await.unwrap());
+    assert!(s.like(ann, n, act(3)).await.unwrap(), "liking one's own note is allowed");
+    assert_eq!(s.note(n).await.unwrap().unwrap().likes_count, 2);
+    assert!(s.unlike(bob, n).await.unwrap());
+    assert!(!s.unlike(bob, n).await.unwrap());
+    assert!(s.like(bob, n, act(4)).await.unwrap());
+    assert_eq!(s.note(n).await.unwrap().unwrap().likes_count, 2);
+    let notes = s.notifications(ann, None, &Page::newest(20)).await.unwrap();
+    assert_eq!(notes.len(), 1, "one notification for bob's like, none for ann's own");
+    assert_eq!(
+        (notes[0].kind.as_str(), notes[0].actor_id, notes[0].note_id),
+        ("favourite", bob, Some(n))
+    );
+    let liked = s.liked_notes(bob, &Page::newest(20)).await.unwrap();
+    assert_eq!(liked.len(), 1);
+    assert_eq!(liked[0].cursor, act(4).id, "favourites page by the like id");
+    assert!(s.like(bob, 12345, act(5)).await.is_err(), "no such note");
+}
+
+async fn collects_move_between_boards(s: &Store) {
+    let (ann, bob, n) = two_members_and_a_note(s).await;
+    let default = s.default_board(bob, id(100), T0).await.unwrap();
+    assert_eq!(s.default_board(bob, id(101), T0).await.unwrap().id, default.id, "one default");
+    let trips = nb_store::BoardRow {
+        id: id(102),
+        owner_id: bob,
+        name: "旅行 trips".to_owned(),
+        is_default: 0,
+        visibility: "public".to_owned(),
+        created_at: T0,
+        notes_count: 0,
+    };
+    s.insert_board(&trips).await.unwrap();
+    assert!(s.collect(bob, n, default.id, act(1)).await.unwrap());
+    assert!(!s.collect(bob, n, trips.id, act(2)).await.unwrap(), "a second collect moves it");
+    assert_eq!(s.board(default.id).await.unwrap().unwrap().notes_count, 0);
+    assert_eq!(s.board(trips.id).await.unwrap().unwrap().notes_count, 1);
+    assert_eq!(s.note(n).await.unwrap().unwrap().collects_count, 1);
+    assert_eq!(s.boards_of(bob).await.unwrap().len(), 2);
+    let collected = s.collected_notes(bob, &Page::newest(20)).await.unwrap();
+    assert_eq!(collected.iter().map(|v| v.id).collect::<Vec<_>>(), [n]);
+    let kinds: Vec<_> = s
+        .notifications(ann, None, &Page::newest(20))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.kind)
+        .collect();
+    assert_eq!(kinds, ["collect"]);
+    assert!(s.uncollect(bob, n).await.unwrap());
+    assert!(!s.uncollect(bob, n).await.unwrap());
+    assert_eq!(s.board(trips.id).await.unwrap().unwrap().notes_count, 0);
+    assert_eq!(s.note(n).await.unwrap().unwrap().collects_count, 0);
+}
+
+async fn deleting_a_note_fixes_board_counts(s: &Store) {
+    let (ann, bob, n) = two_members_and_a_note(s).await;
+    let board = s.default_board(bob, id(100), T0).await.unwrap();
+    s.collect(bob, n, board.id, act(1)).await.unwrap();
+    s.like(bob, n, act(2)).await.unwrap();
+    s.delete_note(n).await.unwrap();
+    assert_eq!(s.board(board.id).await.unwrap().unwrap().notes_count, 0);
+    assert!(s.collected_notes(bob, &Page::newest(20)).await.unwrap().is_empty());
+    assert!(s.liked_notes(bob, &Page::newest(20)).await.unwrap().is_empty());
+    assert!(s.notifications(ann, None, &Page::newest(20)).await.unwrap().is_empty());
+}
+
+async fn notifications_filter_page_and_dismiss(s: &Store) {
+    let (ann, bob, n) = two_members_and_a_note(s).await;
+    s.follow(bob, ann, act(1)).await.unwrap();
+    s.like(bob, n, act(2)).await.unwrap();
+    let board = s.default_board(bob, id(100), T0).await.unwrap();
+    s.collect(bob, n, board.id, act(3)).await.unwrap();
+    let all = s.notifications(ann, None, &Page::newest(20)).await.unwrap();
+    assert_eq!(
+        all.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>(),
+        ["collect", "favourite", "follow"]
+    );
+    let only = s
+        .notifications(ann, Some(&["follow".to_owned(), "collect".to_owned()]), &Page::newest(20))
+        .await
+        .unwrap();
+    assert_eq!(only.len(), 2);
+    let older = s
+        .notifications(ann, None, &Page { max_id: Some(all[0].id), ..Page::newest(1) })
+        .await
+        .unwrap();
+    assert_eq!(older[0].kind, "favourite");
+    assert!(s.notification(bob, all[0].id).await.unwrap().is_none(), "not bob's");
+    assert!(!s.dismiss_notification(bob, all[0].id).await.unwrap(), "bob cannot dismiss ann's");
+    assert!(s.dismiss_notification(ann, all[0].id).await.unwrap());
+    assert_eq!(s.notifications(ann, None, &Page::newest(20)).await.unwrap().len(), 2);
+    s.clear_notifications(ann).await.unwrap();
+    assert!(s.notifications(ann, None, &Page::newest(20)).await.unwrap().is_empty());
+}
+
+async fn markers_move_forward(s: &Store) {
+    let (ann, _, _) = two_members_and_a_note(s).await;
+    assert!(s.markers(ann).await.unwrap().is_empty());
+    s.set_marker(ann, "notifications", 5, T0).await.unwrap();
+    s.set_marker(ann, "notifications", 9, T0 + 1).await.unwrap();
+    let m = s.markers(ann).await.unwrap();
+    assert_eq!((m[0].last_read_id, m[0].version, m[0].updated_at), (9, 1, T0 + 1));
+}
+
+async fn viewer_marks_and_likers(s: &Store) {
+    let (ann, bob, n) = two_members_and_a_note(s).await;
+    let m = note(11, ann, "second");
+    s.insert_note(&m).await.unwrap();
+    s.like(bob, n, act(1)).await.unwrap();
+    s.like(ann, n, act(2)).await.unwrap();
+    let board = s.default_board(bob, id(100), T0).await.unwrap();
+    s.collect(bob, m.id, board.id, act(3)).await.unwrap();
+    let marks = s.viewer_marks(bob, &[n, m.id, 777]).await.unwrap();
+    assert!(marks.liked.contains(&n) && !marks.liked.contains(&m.id));
+    assert!(marks.collected.contains(&m.id) && !marks.collected.contains(&n));
+    let likers = s.likers(n, &Page::newest(20)).await.unwrap();
+    assert_eq!(likers.iter().map(|l| l.profile.id).collect::<Vec<_>>(), [ann, bob]);
+    assert_eq!(likers[0].cursor, act(2).id);
+    let profiles = s.profiles(&[ann, bob, 999]).await.unwrap();
+    assert_eq!(profiles.len(), 2);
 }

@@ -8,7 +8,7 @@
 mod common;
 
 use nb_store::{
-    AUTHOR_FEED, Arg, Backend, FeedSql, HOME_FEED, NewAccount, NewNote, PUBLIC_FEED, Store,
+    AUTHOR_FEED, Act, Arg, Backend, FeedSql, HOME_FEED, NewAccount, NewNote, PUBLIC_FEED, Store,
     TAG_FEED,
 };
 
@@ -39,7 +39,8 @@ async fn seed(s: &Store) {
     }
     for a in 0..ACCOUNTS {
         for k in 1..=FOLLOWS_EACH {
-            s.follow(a + 1, (a + k * 7) % ACCOUNTS + 1, T0).await.unwrap();
+            let act = Act { id: 0, notification_id: (a * 100 + k) << 8, at: T0 };
+            s.follow(a + 1, (a + k * 7) % ACCOUNTS + 1, act).await.unwrap();
         }
     }
     let notes: Vec<NewNote> = (0..NOTES)

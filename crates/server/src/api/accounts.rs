@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::de::{Flag, IdParam, path_id};
 use super::entities;
-use super::paging::{PageParams, link_header};
+use super::paging::{PageParams, note_listing};
 use crate::error::ApiError;
 use crate::extract::{Auth, BaseUrl, Input, Params};
 use crate::state::AppState;
@@ -108,8 +108,7 @@ pub async fn statuses(
     let author = accounts::get(&s.ctx, path_id(&id)?).await?;
     let viewer = auth.viewer().map(|a| a.id);
     let notes = feeds::author(&s.ctx, viewer, author.id, &p.page(20, 40)).await?;
-    let headers = link_header(&base, &uri, notes.first().map(|n| n.id), notes.last().map(|n| n.id));
-    Ok((headers, Json(entities::statuses(&base, &notes))))
+    note_listing(&s.ctx, viewer, &base, &uri, &notes).await
 }
 
 fn relationship_json(r: &Relationship) -> Value {

@@ -1,11 +1,14 @@
 //! Mastodon's JSON shapes, built from Notebridge's read models. Notebridge's own fields are
 //! extensions that standard clients ignore: a note's `title`, an account's languages and region.
 
-use nb_app::{AccountRow, NoteView, Profile};
+use nb_app::{AccountRow, Ctx, NoteView, Profile, ViewerMarks, engagement};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::error::ApiError;
 use crate::time_fmt::{date, iso8601};
+use nb_app::BoardRow;
+use nb_app::notifications::Notification;
 
 pub fn account(base: &str, p: &Profile) -> Value {
     let avatar = format!("{base}/assets/avatar-missing.png");
@@ -76,7 +79,8 @@ struct Tag {
     url: String,
 }
 
-pub fn status(base: &str, n: &NoteView) -> Value {
+/// A note as a Mastodon Status, with what `marks` says the viewer did to it.
+pub fn status(base: &str, n: &NoteView, marks: &ViewerMarks) -> Value {
     let author = n.author();
     let tags: Vec<Tag> = nb_text::status::tags(&format!("{} {}", n.title, n.body))
         .into_iter()
@@ -98,10 +102,10 @@ pub fn status(base: &str, n: &NoteView) -> Value {
         "favourites_count": n.likes_count,
         "quotes_count": 0,
         "edited_at": null,
-        "favourited": false,
+        "favourited": marks.liked.contains(&n.id),
         "reblogged": false,
         "muted": false,
-        "bookmarked": false,
+        "bookmarked": marks.collected.contains(&n.id),
         "pinned": false,
         "content": nb_text::render_status(&n.title, &n.body, base, |_| None),
         "filtered": [],
@@ -119,6 +123,46 @@ pub fn status(base: &str, n: &NoteView) -> Value {
     })
 }
 
-pub fn statuses(base: &str, notes: &[NoteView]) -> Value {
-    Value::Array(notes.iter().map(|n| status(base, n)).collect())
+/// Statuses as `viewer` sees them (their likes and collects marked).
+pub async fn statuses(
+    ctx: &Ctx,
+    viewer: Option<i64>,
+    base: &str,
+    notes: &[NoteView],
+) -> Result<Value, ApiError> {
+    let marks = engagement::marks(ctx, viewer, notes).await?;
+    Ok(Value::Array(notes.iter().map(|n| status(base, n, &marks)).collect()))
+}
+
+/// One status as `viewer` sees it.
+pub async fn status_for(
+    ctx: &Ctx,
+    viewer: Option<i64>,
+    base: &str,
+    note: &NoteView,
+) -> Result<Value, ApiError> {
+    let marks = engagement::marks(ctx, viewer, std::slice::from_ref(note)).await?;
+    Ok(status(base, note, &marks))
+}
+
+pub fn notification(base: &str, n: &Notification, marks: &ViewerMarks) -> Value {
+    json!({
+        "id": n.id.to_string(),
+        "type": n.kind,
+        "created_at": iso8601(n.created_at),
+        "group_key": format!("ungrouped-{}", n.id),
+        "account": account(base, &n.actor),
+        "status": n.note.as_ref().map(|note| status(base, note, marks)),
+    })
+}
+
+pub fn board(b: &BoardRow) -> Value {
+    json!({
+        "id": b.id.to_string(),
+        "name": b.name,
+        "default": b.is_default != 0,
+        "visibility": b.visibility,
+        "notes_count": b.notes_count,
+        "created_at": iso8601(b.created_at),
+    })
 }

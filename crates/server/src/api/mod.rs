@@ -3,9 +3,11 @@
 
 mod accounts;
 mod apps;
+mod collections;
 mod de;
 mod entities;
 mod instance;
+mod notifications;
 mod oauth;
 mod paging;
 mod statuses;
@@ -34,6 +36,20 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/accounts/{id}/unfollow", post(accounts::unfollow))
         .route("/v1/statuses", post(statuses::create))
         .route("/v1/statuses/{id}", get(statuses::show).delete(statuses::delete))
+        .route("/v1/statuses/{id}/favourite", post(statuses::favourite))
+        .route("/v1/statuses/{id}/unfavourite", post(statuses::unfavourite))
+        .route("/v1/statuses/{id}/bookmark", post(statuses::bookmark))
+        .route("/v1/statuses/{id}/unbookmark", post(statuses::unbookmark))
+        .route("/v1/statuses/{id}/favourited_by", get(statuses::favourited_by))
+        .route("/v1/favourites", get(collections::favourites))
+        .route("/v1/bookmarks", get(collections::bookmarks))
+        .route("/v1/boards", get(collections::my_boards).post(collections::create_board))
+        .route("/v1/accounts/{id}/boards", get(collections::account_boards))
+        .route("/v1/notifications", get(notifications::list))
+        .route("/v1/notifications/clear", post(notifications::clear))
+        .route("/v1/notifications/{id}", get(notifications::show))
+        .route("/v1/notifications/{id}/dismiss", post(notifications::dismiss))
+        .route("/v1/markers", get(notifications::get_markers).post(notifications::set_markers))
         .route("/v1/timelines/home", get(timelines::home))
         .route("/v1/timelines/public", get(timelines::public))
         .route("/v1/timelines/tag/{tag}", get(timelines::tag))

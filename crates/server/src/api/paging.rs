@@ -54,3 +54,16 @@ pub fn link_header(base: &str, uri: &Uri, first: Option<i64>, last: Option<i64>)
     }
     headers
 }
+
+/// A page of notes as statuses, with its `Link` header built from the rows' cursors.
+pub async fn note_listing(
+    ctx: &nb_app::Ctx,
+    viewer: Option<i64>,
+    base: &str,
+    uri: &Uri,
+    notes: &[nb_app::NoteView],
+) -> Result<(HeaderMap, axum::Json<serde_json::Value>), crate::ApiError> {
+    let headers =
+        link_header(base, uri, notes.first().map(|n| n.cursor), notes.last().map(|n| n.cursor));
+    Ok((headers, axum::Json(super::entities::statuses(ctx, viewer, base, notes).await?)))
+}

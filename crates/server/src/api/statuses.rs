@@ -1,13 +1,16 @@
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::HeaderMap;
+use nb_app::engagement;
 use nb_app::notes::{self, Compose};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::de::path_id;
+use super::de::{IdParam, path_id};
 use super::entities;
+use super::paging::{PageParams, link_header};
 use crate::error::ApiError;
-use crate::extract::{Auth, BaseUrl, Input};
+use crate::extract::{Auth, BaseUrl, Input, Params};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -39,7 +42,7 @@ pub async fn create(
         },
     )
     .await?;
-    Ok(Json(entities::status(&base, &note)))
+    Ok(Json(entities::status(&base, &note, &Default::default())))
 }
 
 pub async fn show(
@@ -50,7 +53,7 @@ pub async fn show(
 ) -> Result<Json<Value>, ApiError> {
     let viewer = auth.viewer().map(|a| a.id);
     let note = notes::get_visible(&s.ctx, viewer, path_id(&id)?).await?;
-    Ok(Json(entities::status(&base, &note)))
+    Ok(Json(entities::status_for(&s.ctx, viewer, &base, &note).await?))
 }
 
 pub async fn delete(
@@ -62,7 +65,63 @@ pub async fn delete(
     let me = auth.user("write:statuses")?;
     let note = notes::delete(&s.ctx, me, path_id(&id)?).await?;
     // As Mastodon: the deleted status with its source text, for "delete and redraft".
-    let mut v = entities::status(&base, &note);
+    let mut v = entities::status(&base, &note, &Default::default());
     v["text"] = json!(note.body);
     Ok(Json(v))
+}
+
+/// favourite, unfavourite, bookmark, unbookmark: act, then answer with the status as it is now.
+macro_rules! act_on_status {
+    ($name:ident, $scope:literal, |$ctx:ident, $me:ident, $id:ident| $act:expr) => {
+        pub async fn $name(
+            State(s): State<AppState>,
+            auth: Auth,
+            BaseUrl(base): BaseUrl,
+            Path(id): Path<String>,
+        ) -> Result<Json<Value>, ApiError> {
+            let $me = auth.user($scope)?;
+            let $id = path_id(&id)?;
+            let $ctx = &s.ctx;
+            let note = $act.await?;
+            Ok(Json(entities::status_for(&s.ctx, Some($me.id), &base, &note).await?))
+        }
+    };
+}
+
+act_on_status!(favourite, "write:favourites", |ctx, me, id| engagement::like(ctx, me, id));
+act_on_status!(unfavourite, "write:favourites", |ctx, me, id| engagement::unlike(ctx, me, id));
+act_on_status!(unbookmark, "write:bookmarks", |ctx, me, id| engagement::uncollect(ctx, me, id));
+
+#[derive(Deserialize, Default)]
+pub struct BookmarkParams {
+    /// Notebridge extension: the board to collect into (default: the member's default board).
+    board_id: Option<IdParam>,
+}
+
+pub async fn bookmark(
+    State(s): State<AppState>,
+    auth: Auth,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+    Input(p): Input<BookmarkParams>,
+) -> Result<Json<Value>, ApiError> {
+    let me = auth.user("write:bookmarks")?;
+    let note = engagement::collect(&s.ctx, me, path_id(&id)?, p.board_id.map(|b| b.0)).await?;
+    Ok(Json(entities::status_for(&s.ctx, Some(me.id), &base, &note).await?))
+}
+
+pub async fn favourited_by(
+    State(s): State<AppState>,
+    auth: Auth,
+    BaseUrl(base): BaseUrl,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+    Params(p): Params<PageParams>,
+) -> Result<(HeaderMap, Json<Value>), ApiError> {
+    let viewer = auth.viewer().map(|a| a.id);
+    let likers = engagement::likers(&s.ctx, viewer, path_id(&id)?, &p.page(40, 80)).await?;
+    let headers =
+        link_header(&base, &uri, likers.first().map(|l| l.cursor), likers.last().map(|l| l.cursor));
+    let body = likers.iter().map(|l| entities::account(&base, &l.profile)).collect();
+    Ok((headers, Json(Value::Array(body))))
 }

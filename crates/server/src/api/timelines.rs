@@ -1,21 +1,15 @@
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
-use nb_app::{NoteView, feeds};
+use nb_app::feeds;
 use serde_json::Value;
 
-use super::entities;
-use super::paging::{PageParams, link_header};
+use super::paging::{PageParams, note_listing};
 use crate::error::ApiError;
 use crate::extract::{Auth, BaseUrl, Params};
 use crate::state::AppState;
 
 type Listing = (HeaderMap, Json<Value>);
-
-fn listing(base: &str, uri: &axum::http::Uri, notes: &[NoteView]) -> Listing {
-    let headers = link_header(base, uri, notes.first().map(|n| n.id), notes.last().map(|n| n.id));
-    (headers, Json(entities::statuses(base, notes)))
-}
 
 pub async fn home(
     State(s): State<AppState>,
@@ -26,28 +20,28 @@ pub async fn home(
 ) -> Result<Listing, ApiError> {
     let me = auth.user("read:statuses")?;
     let notes = feeds::home(&s.ctx, me.id, &p.page(20, 40)).await?;
-    Ok(listing(&base, &uri, &notes))
+    note_listing(&s.ctx, Some(me.id), &base, &uri, &notes).await
 }
 
 pub async fn public(
     State(s): State<AppState>,
-    _auth: Auth,
+    auth: Auth,
     BaseUrl(base): BaseUrl,
     OriginalUri(uri): OriginalUri,
     Params(p): Params<PageParams>,
 ) -> Result<Listing, ApiError> {
     let notes = feeds::public(&s.ctx, &p.page(20, 40)).await?;
-    Ok(listing(&base, &uri, &notes))
+    note_listing(&s.ctx, auth.viewer().map(|a| a.id), &base, &uri, &notes).await
 }
 
 pub async fn tag(
     State(s): State<AppState>,
-    _auth: Auth,
+    auth: Auth,
     BaseUrl(base): BaseUrl,
     OriginalUri(uri): OriginalUri,
     Path(tag): Path<String>,
     Params(p): Params<PageParams>,
 ) -> Result<Listing, ApiError> {
     let notes = feeds::tag(&s.ctx, &tag, &p.page(20, 40)).await?;
-    Ok(listing(&base, &uri, &notes))
+    note_listing(&s.ctx, auth.viewer().map(|a| a.id), &base, &uri, &notes).await
 }

@@ -5,7 +5,9 @@
 mod common;
 
 mod accounts;
+mod engagement;
 mod input;
+mod notifications;
 mod oauth;
 mod statuses;
 mod timelines;

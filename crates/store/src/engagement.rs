@@ -1,0 +1,380 @@
+//! Likes, boards and collects. Each write keeps the note's counters exact and writes the
+//! author's notification in the same transaction.
+
+use std::collections::HashSet;
+
+use sqlx::FromRow;
+
+use crate::Store;
+use crate::accounts::Profile;
+use crate::db::{on_read, on_write, placeholders};
+use crate::error::{Result, StoreError};
+use crate::notes::{NoteView, note_view};
+use crate::page::Page;
+
+/// A new like, collect or similar act: its own id, when, and the id its notification gets.
+#[derive(Debug, Clone, Copy)]
+pub struct Act {
+    pub id: i64,
+    pub notification_id: i64,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct BoardRow {
+    pub id: i64,
+    pub owner_id: i64,
+    pub name: String,
+    pub is_default: i64,
+    pub visibility: String,
+    pub created_at: i64,
+    pub notes_count: i64,
+}
+
+/// A profile in a list paged by something else's id (the like id in `favourited_by`).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ListedProfile {
+    pub cursor: i64,
+    #[sqlx(flatten)]
+    pub profile: Profile,
+}
+
+/// What one viewer has done to a page of notes.
+#[derive(Debug, Clone, Default)]
+pub struct ViewerMarks {
+    pub liked: HashSet<i64>,
+    pub collected: HashSet<i64>,
+}
+
+const FAVOURITES_DESC: &str = note_view!(
+    "page.id",
+    "(SELECT note_id, id FROM likes WHERE account_id = $1 AND id < $2 AND id > $3 \
+     ORDER BY id DESC LIMIT $4) page JOIN notes n ON n.id = page.note_id",
+    "1 = 1",
+    "page.id DESC"
+);
+const FAVOURITES_ASC: &str = note_view!(
+    "page.id",
+    "(SELECT note_id, id FROM likes WHERE account_id = $1 AND id < $2 AND id > $3 \
+     ORDER BY id ASC LIMIT $4) page JOIN notes n ON n.id = page.note_id",
+    "1 = 1",
+    "page.id ASC"
+);
+const COLLECTS_DESC: &str = note_view!(
+    "page.id",
+    "(SELECT note_id, id FROM collects WHERE account_id = $1 AND id < $2 AND id > $3 \
+     ORDER BY id DESC LIMIT $4) page JOIN notes n ON n.id = page.note_id",
+    "1 = 1",
+    "page.id DESC"
+);
+const COLLECTS_ASC: &str = note_view!(
+    "page.id",
+    "(SELECT note_id, id FROM collects WHERE account_id = $1 AND id < $2 AND id > $3 \
+     ORDER BY id ASC LIMIT $4) page JOIN notes n ON n.id = page.note_id",
+    "1 = 1",
+    "page.id ASC"
+);
+impl Store {
+    /// Like a note; false when already liked. Notifies the author (not oneself).
+    pub async fn like(&self, account: i64, note: i64, act: Act) -> Result<bool> {
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query(
+                "INSERT INTO likes (account_id, note_id, id, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(account)
+            .bind(note)
+            .bind(act.id)
+            .bind(act.at)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Ok(false);
+            }
+            let author: Option<(i64,)> = sqlx::query_as(
+                "UPDATE notes SET likes_count = likes_count + 1 WHERE id = $1 RETURNING author_id",
+            )
+            .bind(note)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (author,) = author.ok_or(StoreError::NotFound)?;
+            sqlx::query(NOTIFY_ONCE)
+                .bind(act.notification_id)
+                .bind(author)
+                .bind("favourite")
+                .bind(account)
+                .bind(note)
+                .bind(act.at)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Undo a like; false when there was none.
+    pub async fn unlike(&self, account: i64, note: i64) -> Result<bool> {
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query("DELETE FROM likes WHERE account_id = $1 AND note_id = $2")
+                .bind(account)
+                .bind(note)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Ok(false);
+            }
+            sqlx::query("UPDATE notes SET likes_count = likes_count - 1 WHERE id = $1")
+                .bind(note)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// The notes a member liked, most recently liked first; `cursor` is the like id.
+    pub async fn liked_notes(&self, account: i64, page: &Page) -> Result<Vec<NoteView>> {
+        let sql = if page.ascending() { FAVOURITES_ASC } else { FAVOURITES_DESC };
+        self.cursor_page(sql, account, page).await
+    }
+
+    /// The notes a member collected (any board), most recent first; `cursor` is the collect id.
+    pub async fn collected_notes(&self, account: i64, page: &Page) -> Result<Vec<NoteView>> {
+        let sql = if page.ascending() { COLLECTS_ASC } else { COLLECTS_DESC };
+        self.cursor_page(sql, account, page).await
+    }
+
+    async fn cursor_page(&self, sql: &'static str, key: i64, page: &Page) -> Result<Vec<NoteView>> {
+        let mut rows: Vec<NoteView> = on_read!(self, |p| sqlx::query_as(sql)
+            .bind(key)
+            .bind(page.upper())
+            .bind(page.lower())
+            .bind(page.limit())
+            .fetch_all(p)
+            .await)?;
+        if page.ascending() {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// Who liked a note, most recent first; `cursor` is the like id.
+    pub async fn likers(&self, note: i64, page: &Page) -> Result<Vec<ListedProfile>> {
+        let dir = if page.ascending() { "ASC" } else { "DESC" };
+        let sql = format!(
+            concat!(
+                "SELECT l.id AS cursor, ",
+                "a.id, a.handle, a.display_name, a.bio, a.home_region, a.languages, a.role, \
+                 a.created_at, a.notes_count, a.followers_count, a.following_count, \
+                 a.last_note_at",
+                " FROM (SELECT account_id, id FROM likes WHERE note_id = $1 AND id < $2 \
+                 AND id > $3 ORDER BY id {} LIMIT $4) l JOIN accounts a ON a.id = l.account_id \
+                 ORDER BY l.id {}"
+            ),
+            dir, dir
+        );
+        let mut rows: Vec<ListedProfile> =
+            on_read!(self, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(note)
+                .bind(page.upper())
+                .bind(page.lower())
+                .bind(page.limit())
+                .fetch_all(p)
+                .await)?;
+        if page.ascending() {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// Which of `notes` the viewer liked and collected.
+    pub async fn viewer_marks(&self, viewer: i64, notes: &[i64]) -> Result<ViewerMarks> {
+        if notes.is_empty() {
+            return Ok(ViewerMarks::default());
+        }
+        let list = placeholders(2, notes.len());
+        let liked_sql =
+            format!("SELECT note_id FROM likes WHERE account_id = $1 AND note_id IN ({list})");
+        let collected_sql =
+            format!("SELECT note_id FROM collects WHERE account_id = $1 AND note_id IN ({list})");
+        let mut marks = ViewerMarks::default();
+        for (sql, set) in [(liked_sql, &mut marks.liked), (collected_sql, &mut marks.collected)] {
+            let rows: Vec<(i64,)> = on_read!(self, |p| {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(viewer);
+                for n in notes {
+                    q = q.bind(*n);
+                }
+                q.fetch_all(p).await
+            })?;
+            set.extend(rows.into_iter().map(|(id,)| id));
+        }
+        Ok(marks)
+    }
+
+    /// The member's default board, made on first use with `new_id`.
+    pub async fn default_board(&self, owner: i64, new_id: i64, now: i64) -> Result<BoardRow> {
+        on_write!(self, |p| {
+            sqlx::query(
+                "INSERT INTO boards (id, owner_id, name, is_default, visibility, created_at) \
+                 VALUES ($1, $2, '', 1, 'private', $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(new_id)
+            .bind(owner)
+            .bind(now)
+            .execute(p)
+            .await?;
+            Ok::<_, sqlx::Error>(())
+        })?;
+        on_write!(self, |p| sqlx::query_as(
+            "SELECT id, owner_id, name, is_default, visibility, created_at, notes_count \
+             FROM boards WHERE owner_id = $1 AND is_default = 1"
+        )
+        .bind(owner)
+        .fetch_one(p)
+        .await)
+        .map_err(StoreError::from)
+    }
+
+    pub async fn insert_board(&self, b: &BoardRow) -> Result<()> {
+        on_write!(self, |p| sqlx::query(
+            "INSERT INTO boards (id, owner_id, name, is_default, visibility, created_at) \
+             VALUES ($1, $2, $3, 0, $4, $5)"
+        )
+        .bind(b.id)
+        .bind(b.owner_id)
+        .bind(&b.name)
+        .bind(&b.visibility)
+        .bind(b.created_at)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn board(&self, id: i64) -> Result<Option<BoardRow>> {
+        Ok(on_read!(self, |p| sqlx::query_as(
+            "SELECT id, owner_id, name, is_default, visibility, created_at, notes_count \
+             FROM boards WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(p)
+        .await)?)
+    }
+
+    pub async fn boards_of(&self, owner: i64) -> Result<Vec<BoardRow>> {
+        Ok(on_read!(self, |p| sqlx::query_as(
+            "SELECT id, owner_id, name, is_default, visibility, created_at, notes_count \
+             FROM boards WHERE owner_id = $1 ORDER BY id"
+        )
+        .bind(owner)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    /// Collect a note into `board` (the caller checked the board is the member's). Collecting
+    /// again into another board moves it. Returns true when the note was newly collected.
+    pub async fn collect(&self, account: i64, note: i64, board: i64, act: Act) -> Result<bool> {
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            let existing: Option<(i64,)> = sqlx::query_as(
+                "SELECT board_id FROM collects WHERE account_id = $1 AND note_id = $2",
+            )
+            .bind(account)
+            .bind(note)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((old_board,)) = existing {
+                if old_board != board {
+                    sqlx::query(
+                        "UPDATE collects SET board_id = $3 WHERE account_id = $1 AND note_id = $2",
+                    )
+                    .bind(account)
+                    .bind(note)
+                    .bind(board)
+                    .execute(&mut *tx)
+                    .await?;
+                    for (b, delta) in [(old_board, -1i64), (board, 1)] {
+                        sqlx::query(
+                            "UPDATE boards SET notes_count = notes_count + $2 WHERE id = $1",
+                        )
+                        .bind(b)
+                        .bind(delta)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                tx.commit().await?;
+                return Ok(false);
+            }
+            sqlx::query(
+                "INSERT INTO collects (account_id, note_id, id, board_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(account)
+            .bind(note)
+            .bind(act.id)
+            .bind(board)
+            .bind(act.at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE boards SET notes_count = notes_count + 1 WHERE id = $1")
+                .bind(board)
+                .execute(&mut *tx)
+                .await?;
+            let author: Option<(i64,)> = sqlx::query_as(
+                "UPDATE notes SET collects_count = collects_count + 1 WHERE id = $1 \
+                 RETURNING author_id",
+            )
+            .bind(note)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (author,) = author.ok_or(StoreError::NotFound)?;
+            sqlx::query(NOTIFY_ONCE)
+                .bind(act.notification_id)
+                .bind(author)
+                .bind("collect")
+                .bind(account)
+                .bind(note)
+                .bind(act.at)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Take a note out of the member's boards; false when it was not collected.
+    pub async fn uncollect(&self, account: i64, note: i64) -> Result<bool> {
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            let board: Option<(i64,)> = sqlx::query_as(
+                "DELETE FROM collects WHERE account_id = $1 AND note_id = $2 RETURNING board_id",
+            )
+            .bind(account)
+            .bind(note)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((board,)) = board else { return Ok(false) };
+            sqlx::query("UPDATE boards SET notes_count = notes_count - 1 WHERE id = $1")
+                .bind(board)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE notes SET collects_count = collects_count - 1 WHERE id = $1")
+                .bind(note)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+}
+
+/// Insert a notification unless the same one exists or it would go to the actor themself.
+/// $1 id, $2 recipient, $3 kind, $4 actor, $5 note, $6 at.
+pub(crate) const NOTIFY_ONCE: &str = "INSERT INTO notifications \
+    (id, recipient_id, kind, actor_id, note_id, created_at) \
+    SELECT $1, $2, $3, $4, $5, $6 WHERE $2 <> $4 AND NOT EXISTS (SELECT 1 FROM notifications \
+    WHERE recipient_id = $2 AND kind = $3 AND actor_id = $4 \
+    AND (note_id = $5 OR (note_id IS NULL AND $5 IS NULL)))";
