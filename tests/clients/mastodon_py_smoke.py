@@ -69,6 +69,14 @@ check("favourite" in kinds and "follow" in kinds, "bob is notified of the follow
 bob.notifications_clear()
 check(len(bob.notifications()) == 0, "notifications_clear empties them")
 
+# Comment on alice's note; it shows in the note's context and alice is notified.
+comment = bob.status_post("好吃吗？ looks great", in_reply_to_id=posted.id)
+check(comment.in_reply_to_id == posted.id, "a comment is a status replying to the note")
+ctx = alice.status_context(posted.id)
+check([s.id for s in ctx.descendants] == [comment.id], "status_context lists the comment")
+check(any(n.type == "mention" and n.status.id == comment.id for n in alice.notifications()),
+      "alice is notified of the comment as a mention")
+
 # Paginate with max_id and with the Link header.
 for i in range(5):
     alice.status_post(f"page test {i}")

@@ -1,6 +1,6 @@
 //! Liking and collecting notes, and the lists they make.
 
-use nb_store::{AccountRow, ListedProfile, NoteView, Page, ViewerMarks};
+use nb_store::{AccountRow, CommentView, ListedProfile, NoteView, Page, ViewerMarks};
 
 use crate::{Ctx, Result, boards, notes};
 
@@ -76,7 +76,21 @@ pub async fn likers(
 
 /// What the viewer has done to these notes (nothing, when signed out).
 pub async fn marks(ctx: &Ctx, viewer: Option<i64>, notes: &[NoteView]) -> Result<ViewerMarks> {
+    marks_with_comments(ctx, viewer, notes, &[]).await
+}
+
+/// What the viewer has done to these notes and comments. Notes and comments share one id
+/// space, so liked comments join `liked`.
+pub async fn marks_with_comments(
+    ctx: &Ctx,
+    viewer: Option<i64>,
+    notes: &[NoteView],
+    comments: &[CommentView],
+) -> Result<ViewerMarks> {
     let Some(viewer) = viewer else { return Ok(ViewerMarks::default()) };
     let ids: Vec<i64> = notes.iter().map(|n| n.id).collect();
-    Ok(ctx.store.viewer_marks(viewer, &ids).await?)
+    let mut marks = ctx.store.viewer_marks(viewer, &ids).await?;
+    let comment_ids: Vec<i64> = comments.iter().map(|c| c.id).collect();
+    marks.liked.extend(ctx.store.liked_comments(viewer, &comment_ids).await?);
+    Ok(marks)
 }

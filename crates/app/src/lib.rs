@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod boards;
+pub mod comments;
 mod ctx;
 pub mod engagement;
 mod error;
@@ -14,13 +15,14 @@ pub mod feeds;
 pub mod notes;
 pub mod notifications;
 pub mod password;
+pub mod posts;
 pub mod social;
 
 pub use ctx::{Ctx, Settings};
 pub use error::AppError;
 pub use nb_store::{
-    AccountRow, AppRow, BoardRow, ListedProfile, MarkerRow, NoteView, Page, Profile, Store,
-    StoreError, StoreOptions, ViewerMarks,
+    AccountRow, AppRow, BoardRow, CommentView, ListedProfile, MarkerRow, NoteView, Page, Profile,
+    Store, StoreError, StoreOptions, ViewerMarks,
 };
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -40,6 +40,8 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView
         }
     }
     tags.truncate(MAX_TAGS);
+    let mentioned =
+        mentioned_accounts(ctx, &format!("{} {}", title.as_str(), text.as_str())).await?;
     let note = NewNote {
         id: ctx.next_id(),
         author_id: author.id,
@@ -50,18 +52,43 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView
         app_id: c.app_id,
         created_at: ctx.now(),
         tags,
+        mentions: mentioned.into_iter().map(|a| (ctx.next_id(), a)).collect(),
     };
     ctx.store.insert_note(&note).await?;
     ctx.store.note(note.id).await?.ok_or(AppError::NotFound("note"))
 }
 
+/// At most this many mentioned accounts are notified per note or comment.
+const MAX_MENTIONS: usize = 10;
+
+/// The existing accounts a text mentions, by id.
+pub(crate) async fn mentioned_accounts(ctx: &Ctx, text: &str) -> Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for handle in nb_text::status::mentions(text).into_iter().take(MAX_MENTIONS) {
+        if let Some(a) = ctx.store.account_by_handle(&handle).await? {
+            ids.push(a.id);
+        }
+    }
+    Ok(ids)
+}
+
 /// May `viewer` (None: signed out) see `note`? Private notes are for the author and followers.
 pub async fn can_see(ctx: &Ctx, viewer: Option<i64>, note: &NoteView) -> Result<bool> {
-    if note.visibility != Visibility::Private.as_str() || viewer == Some(note.author_id) {
+    can_see_by(ctx, viewer, note.author_id, &note.visibility).await
+}
+
+/// The rule behind [`can_see`], for things that inherit a note's visibility (its comments).
+pub async fn can_see_by(
+    ctx: &Ctx,
+    viewer: Option<i64>,
+    author: i64,
+    visibility: &str,
+) -> Result<bool> {
+    if visibility != Visibility::Private.as_str() || viewer == Some(author) {
         return Ok(true);
     }
     match viewer {
-        Some(v) => Ok(ctx.store.is_following(v, note.author_id).await?),
+        Some(v) => Ok(ctx.store.is_following(v, author).await?),
         None => Ok(false),
     }
 }

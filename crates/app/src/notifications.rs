@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
-use nb_store::{AccountRow, MarkerRow, NoteView, Page, Profile};
+use nb_store::{AccountRow, CommentView, MarkerRow, NoteView, Page, Profile};
 
-use crate::{AppError, Ctx, Result, notes};
+use crate::{AppError, Ctx, Result, comments, notes};
 
 /// A notification with what a client shows: who did it and to which note.
 #[derive(Debug, Clone)]
@@ -14,6 +14,8 @@ pub struct Notification {
     pub created_at: i64,
     pub actor: Profile,
     pub note: Option<NoteView>,
+    /// The comment a comment, reply, mention or like is about.
+    pub comment: Option<CommentView>,
 }
 
 pub async fn list(
@@ -39,7 +41,22 @@ pub async fn list(
             },
             None => None,
         };
-        out.push(Notification { id: r.id, kind: r.kind, created_at: r.created_at, actor, note });
+        let comment = match r.comment_id {
+            Some(id) => match comments::get_visible(ctx, Some(me.id), id).await {
+                Ok(c) => Some(c),
+                Err(AppError::NotFound(_)) => continue,
+                Err(e) => return Err(e),
+            },
+            None => None,
+        };
+        out.push(Notification {
+            id: r.id,
+            kind: r.kind,
+            created_at: r.created_at,
+            actor,
+            note,
+            comment,
+        });
     }
     Ok(out)
 }

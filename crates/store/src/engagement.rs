@@ -106,6 +106,7 @@ impl Store {
                 .bind(account)
                 .bind(note)
                 .bind(act.at)
+                .bind(None::<i64>)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -338,6 +339,7 @@ impl Store {
                 .bind(account)
                 .bind(note)
                 .bind(act.at)
+                .bind(None::<i64>)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -372,9 +374,10 @@ impl Store {
 }
 
 /// Insert a notification unless the same one exists or it would go to the actor themself.
-/// $1 id, $2 recipient, $3 kind, $4 actor, $5 note, $6 at.
+/// $1 id, $2 recipient, $3 kind, $4 actor, $5 note, $6 at, $7 comment.
 pub(crate) const NOTIFY_ONCE: &str = "INSERT INTO notifications \
-    (id, recipient_id, kind, actor_id, note_id, created_at) \
-    SELECT $1, $2, $3, $4, $5, $6 WHERE $2 <> $4 AND NOT EXISTS (SELECT 1 FROM notifications \
+    (id, recipient_id, kind, actor_id, note_id, created_at, comment_id) \
+    SELECT $1, $2, $3, $4, $5, $6, $7 WHERE $2 <> $4 AND NOT EXISTS (SELECT 1 FROM notifications \
     WHERE recipient_id = $2 AND kind = $3 AND actor_id = $4 \
-    AND (note_id = $5 OR (note_id IS NULL AND $5 IS NULL)))";
+    AND (note_id = $5 OR (note_id IS NULL AND $5 IS NULL)) \
+    AND (comment_id = $7 OR (comment_id IS NULL AND $7 IS NULL)))";

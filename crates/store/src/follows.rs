@@ -49,6 +49,7 @@ impl Store {
                 .bind(follower)
                 .bind(None::<i64>)
                 .bind(act.at)
+                .bind(None::<i64>)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;

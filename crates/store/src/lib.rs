@@ -9,6 +9,7 @@
 
 mod accounts;
 mod apps;
+mod comments;
 mod db;
 mod engagement;
 mod error;
@@ -19,6 +20,7 @@ mod page;
 
 pub use accounts::{AccountRow, NewAccount, Profile};
 pub use apps::{AppRow, NewApp, NewToken, TokenRow};
+pub use comments::{CommentNotice, CommentView, NewComment, THREAD_LIMIT};
 pub use db::{Arg, Backend, Store, StoreOptions};
 pub use engagement::{Act, BoardRow, ListedProfile, ViewerMarks};
 pub use error::StoreError;

@@ -6,6 +6,7 @@ use sqlx::FromRow;
 use crate::Store;
 use crate::accounts::Profile;
 use crate::db::{on_read, on_write};
+use crate::engagement::NOTIFY_ONCE;
 use crate::error::{Result, StoreError};
 use crate::page::Page;
 
@@ -21,6 +22,8 @@ pub struct NewNote {
     pub created_at: i64,
     /// Tag keys, distinct. Indexed for the tag feed when the note is public.
     pub tags: Vec<String>,
+    /// Mentioned accounts to notify: (notification id, recipient).
+    pub mentions: Vec<(i64, i64)>,
 }
 
 /// A note joined with what a client shows beside it: its author and the posting app.
@@ -229,6 +232,18 @@ impl Store {
                 .bind(n.author_id)
                 .execute(&mut *tx)
                 .await?;
+                for (notification, recipient) in &n.mentions {
+                    sqlx::query(NOTIFY_ONCE)
+                        .bind(*notification)
+                        .bind(*recipient)
+                        .bind("mention")
+                        .bind(n.author_id)
+                        .bind(n.id)
+                        .bind(n.created_at)
+                        .bind(None::<i64>)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
             tx.commit().await?;
         });

@@ -15,6 +15,7 @@ pub struct NotificationRow {
     pub kind: String,
     pub actor_id: i64,
     pub note_id: Option<i64>,
+    pub comment_id: Option<i64>,
     pub created_at: i64,
 }
 
@@ -41,7 +42,7 @@ impl Store {
         };
         let dir = if page.ascending() { "ASC" } else { "DESC" };
         let sql = format!(
-            "SELECT id, recipient_id, kind, actor_id, note_id, created_at FROM notifications \
+            "SELECT id, recipient_id, kind, actor_id, note_id, comment_id, created_at FROM notifications \
              WHERE recipient_id = $1 AND id < $2 AND id > $3{filter} ORDER BY id {dir} LIMIT $4"
         );
         let mut rows: Vec<NotificationRow> = on_read!(self, |p| {
@@ -62,14 +63,16 @@ impl Store {
     }
 
     pub async fn notification(&self, recipient: i64, id: i64) -> Result<Option<NotificationRow>> {
-        Ok(on_read!(self, |p| sqlx::query_as(
-            "SELECT id, recipient_id, kind, actor_id, note_id, created_at FROM notifications \
+        Ok(on_read!(self, |p| {
+            sqlx::query_as(
+            "SELECT id, recipient_id, kind, actor_id, note_id, comment_id, created_at FROM notifications \
              WHERE id = $1 AND recipient_id = $2"
         )
         .bind(id)
         .bind(recipient)
         .fetch_optional(p)
-        .await)?)
+        .await
+        })?)
     }
 
     /// Record a notification (deduplicated; never to the actor themself).
@@ -81,6 +84,7 @@ impl Store {
             .bind(n.actor_id)
             .bind(n.note_id)
             .bind(n.created_at)
+            .bind(n.comment_id)
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;

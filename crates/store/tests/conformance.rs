@@ -2,7 +2,7 @@
 
 mod common;
 
-use nb_store::{Act, NewAccount, NewApp, NewNote, NewToken, Page, Store, StoreError};
+use nb_store::{Act, NewAccount, NewApp, NewComment, NewNote, NewToken, Page, Store, StoreError};
 
 conformance!(
     accounts_round_trip,
@@ -22,6 +22,7 @@ conformance!(
     notifications_filter_page_and_dismiss,
     markers_move_forward,
     viewer_marks_and_likers,
+    comments_two_levels_with_counts,
 );
 
 const T0: i64 = 1_764_000_000_000;
@@ -61,6 +62,7 @@ fn note(n: i64, author: i64, body: &str) -> NewNote {
         app_id: None,
         created_at: T0 + n,
         tags: vec![],
+        mentions: vec![],
     }
 }
 
@@ -388,4 +390,61 @@ async fn viewer_marks_and_likers(s: &Store) {
     assert_eq!(likers[0].cursor, act(2).id);
     let profiles = s.profiles(&[ann, bob, 999]).await.unwrap();
     assert_eq!(profiles.len(), 2);
+}
+
+fn comment(n: i64, note: i64, author: i64, parent: Option<i64>, body: &str) -> NewComment {
+    NewComment {
+        id: id(n),
+        note_id: note,
+        author_id: author,
+        parent_id: parent,
+        reply_to_account_id: None,
+        body: body.to_owned(),
+        language: None,
+        created_at: T0 + n,
+    }
+}
+
+async fn comments_two_levels_with_counts(s: &Store) {
+    let (ann, bob, n) = two_members_and_a_note(s).await;
+    let top = comment(20, n, bob, None, "好看！");
+    s.insert_comment(&top, &[(id(8_000), ann, "comment")]).await.unwrap();
+    let reply = comment(21, n, ann, Some(top.id), "谢谢 thanks");
+    s.insert_comment(&reply, &[(id(8_001), bob, "reply"), (id(8_002), ann, "mention")])
+        .await
+        .unwrap();
+    let second = comment(22, n, bob, None, "second top-level");
+    s.insert_comment(&second, &[]).await.unwrap();
+    assert_eq!(s.note(n).await.unwrap().unwrap().comments_count, 3);
+    let got = s.comment(top.id).await.unwrap().unwrap();
+    assert_eq!((got.replies_count, got.author().handle.as_str()), (1, "bob"));
+    let thread: Vec<i64> = s.note_comments(n).await.unwrap().iter().map(|c| c.id).collect();
+    assert_eq!(thread, [top.id, reply.id, second.id]);
+    assert_eq!(s.comment_replies(top.id).await.unwrap()[0].body, "谢谢 thanks");
+    // Notifications: ann for the comment, bob for the reply; none to ann for mentioning herself.
+    let for_ann = s.notifications(ann, None, &Page::newest(20)).await.unwrap();
+    assert_eq!(
+        for_ann.iter().map(|n| (n.kind.as_str(), n.comment_id)).collect::<Vec<_>>(),
+        [("comment", Some(top.id))]
+    );
+    let for_bob = s.notifications(bob, None, &Page::newest(20)).await.unwrap();
+    assert_eq!(for_bob[0].kind, "reply");
+
+    assert!(s.like_comment(ann, top.id, act(1)).await.unwrap());
+    assert!(!s.like_comment(ann, top.id, act(2)).await.unwrap());
+    assert!(s.like_comment(ann, second.id, act(3)).await.unwrap());
+    assert_eq!(s.comment(top.id).await.unwrap().unwrap().likes_count, 1);
+    assert_eq!(s.liked_comments(ann, &[top.id, reply.id, second.id]).await.unwrap().len(), 2);
+    let likes: Vec<_> =
+        s.notifications(bob, Some(&["favourite".to_owned()]), &Page::newest(20)).await.unwrap();
+    assert_eq!(likes.len(), 2, "a like per comment, not one per note");
+    assert!(s.unlike_comment(ann, top.id).await.unwrap());
+    assert_eq!(s.comment(top.id).await.unwrap().unwrap().likes_count, 0);
+
+    // Deleting a top-level comment takes its replies and fixes the note's count.
+    s.delete_comment(top.id).await.unwrap();
+    assert!(s.comment(reply.id).await.unwrap().is_none());
+    assert_eq!(s.note(n).await.unwrap().unwrap().comments_count, 1);
+    s.delete_note(n).await.unwrap();
+    assert!(s.comment(second.id).await.unwrap().is_none());
 }

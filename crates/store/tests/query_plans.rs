@@ -56,6 +56,7 @@ async fn seed(s: &Store) {
             app_id: None,
             created_at: T0 + i,
             tags: if i % 3 == 0 { vec![format!("tag{}", i % 40)] } else { vec![] },
+            mentions: vec![],
         })
         .collect();
     for chunk in notes.chunks(2_000) {

@@ -1,7 +1,8 @@
 //! Mastodon's JSON shapes, built from Notebridge's read models. Notebridge's own fields are
 //! extensions that standard clients ignore: a note's `title`, an account's languages and region.
 
-use nb_app::{AccountRow, Ctx, NoteView, Profile, ViewerMarks, engagement};
+use nb_app::posts::Post;
+use nb_app::{AccountRow, CommentView, Ctx, NoteView, Profile, ViewerMarks, engagement};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -145,14 +146,90 @@ pub async fn status_for(
     Ok(status(base, note, &marks))
 }
 
+/// A comment as a Mastodon Status: a reply to its note or to its top-level comment.
+pub fn comment_status(base: &str, c: &CommentView, marks: &ViewerMarks) -> Value {
+    let author = c.author();
+    json!({
+        "id": c.id.to_string(),
+        "created_at": iso8601(c.created_at),
+        "in_reply_to_id": c.parent_id.unwrap_or(c.note_id).to_string(),
+        "in_reply_to_account_id": c.reply_to_account_id.unwrap_or(c.note_author_id).to_string(),
+        "sensitive": false,
+        "spoiler_text": "",
+        "visibility": c.note_visibility,
+        "language": c.language,
+        "uri": format!("{base}/users/{}/statuses/{}", author.handle, c.id),
+        "url": format!("{base}/notes/{}#comment-{}", c.note_id, c.id),
+        "replies_count": c.replies_count,
+        "reblogs_count": 0,
+        "favourites_count": c.likes_count,
+        "quotes_count": 0,
+        "edited_at": null,
+        "favourited": marks.liked.contains(&c.id),
+        "reblogged": false,
+        "muted": false,
+        "bookmarked": false,
+        "pinned": false,
+        "content": nb_text::render_status("", &c.body, base, |_| None),
+        "filtered": [],
+        "reblog": null,
+        "application": null,
+        "account": account(base, &author),
+        "media_attachments": [],
+        "mentions": [],
+        "tags": [],
+        "emojis": [],
+        "card": null,
+        "poll": null,
+        "note_id": c.note_id.to_string(),
+    })
+}
+
+pub fn post_status(base: &str, p: &Post, marks: &ViewerMarks) -> Value {
+    match p {
+        Post::Note(n) => status(base, n, marks),
+        Post::Comment(c) => comment_status(base, c, marks),
+    }
+}
+
+/// Posts (notes or comments) as `viewer` sees them.
+pub async fn posts(
+    ctx: &Ctx,
+    viewer: Option<i64>,
+    base: &str,
+    posts: &[Post],
+) -> Result<Value, ApiError> {
+    let mut notes = Vec::new();
+    let mut comments = Vec::new();
+    for p in posts {
+        match p {
+            Post::Note(n) => notes.push(n.clone()),
+            Post::Comment(c) => comments.push(c.clone()),
+        }
+    }
+    let marks = engagement::marks_with_comments(ctx, viewer, &notes, &comments).await?;
+    Ok(Value::Array(posts.iter().map(|p| post_status(base, p, &marks)).collect()))
+}
+
 pub fn notification(base: &str, n: &Notification, marks: &ViewerMarks) -> Value {
+    // Comments, replies and mentions reach standard clients as Mastodon's `mention`.
+    let kind = match n.kind.as_str() {
+        "comment" | "reply" => "mention",
+        k => k,
+    };
+    let status = match (&n.comment, &n.note) {
+        (Some(c), _) => Some(comment_status(base, c, marks)),
+        (None, Some(note)) => Some(status(base, note, marks)),
+        (None, None) => None,
+    };
     json!({
         "id": n.id.to_string(),
-        "type": n.kind,
+        "type": kind,
+        "notebridge_type": n.kind,
         "created_at": iso8601(n.created_at),
         "group_key": format!("ungrouped-{}", n.id),
         "account": account(base, &n.actor),
-        "status": n.note.as_ref().map(|note| status(base, note, marks)),
+        "status": status,
     })
 }
 

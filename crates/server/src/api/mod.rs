@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/statuses/{id}/bookmark", post(statuses::bookmark))
         .route("/v1/statuses/{id}/unbookmark", post(statuses::unbookmark))
         .route("/v1/statuses/{id}/favourited_by", get(statuses::favourited_by))
+        .route("/v1/statuses/{id}/context", get(statuses::context))
         .route("/v1/favourites", get(collections::favourites))
         .route("/v1/bookmarks", get(collections::bookmarks))
         .route("/v1/boards", get(collections::my_boards).post(collections::create_board))

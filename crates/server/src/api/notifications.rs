@@ -12,8 +12,13 @@ use crate::error::ApiError;
 use crate::extract::{Auth, BaseUrl, Input, Params};
 use crate::state::AppState;
 
-/// The kinds Notebridge writes (`collect` is its own; comments bring `mention`).
-const KINDS: &[&str] = &["follow", "favourite", "collect", "mention"];
+/// The kinds Notebridge writes, by their API type: `mention` covers comments and replies.
+const KINDS: &[(&str, &[&str])] = &[
+    ("follow", &["follow"]),
+    ("favourite", &["favourite"]),
+    ("collect", &["collect"]),
+    ("mention", &["mention", "comment", "reply"]),
+];
 
 #[derive(Deserialize, Default)]
 pub struct ListParams {
@@ -40,16 +45,17 @@ pub async fn list(
         (!p.types.is_empty() || !p.exclude_types.is_empty()).then(|| {
             KINDS
                 .iter()
-                .filter(|k| p.types.is_empty() || p.types.iter().any(|t| t == *k))
-                .filter(|k| !p.exclude_types.iter().any(|t| t == *k))
-                .map(|k| (*k).to_owned())
+                .filter(|(t, _)| p.types.is_empty() || p.types.iter().any(|x| x == t))
+                .filter(|(t, _)| !p.exclude_types.iter().any(|x| x == t))
+                .flat_map(|(_, kinds)| kinds.iter().map(|k| (*k).to_owned()))
                 .collect()
         });
     let page =
         PageParams { max_id: p.max_id, since_id: p.since_id, min_id: p.min_id, limit: p.limit };
     let list = notifications::list(&s.ctx, me, kinds.as_deref(), &page.page(40, 80)).await?;
     let notes: Vec<_> = list.iter().filter_map(|n| n.note.clone()).collect();
-    let marks = engagement::marks(&s.ctx, Some(me.id), &notes).await?;
+    let comments: Vec<_> = list.iter().filter_map(|n| n.comment.clone()).collect();
+    let marks = engagement::marks_with_comments(&s.ctx, Some(me.id), &notes, &comments).await?;
     let headers = link_header(&base, &uri, list.first().map(|n| n.id), list.last().map(|n| n.id));
     let body = list.iter().map(|n| entities::notification(&base, n, &marks)).collect();
     Ok((headers, Json(Value::Array(body))))
@@ -63,7 +69,13 @@ pub async fn show(
 ) -> Result<Json<Value>, ApiError> {
     let me = auth.user("read:notifications")?;
     let n = notifications::get(&s.ctx, me, path_id(&id)?).await?;
-    let marks = engagement::marks(&s.ctx, Some(me.id), n.note.as_slice()).await?;
+    let marks = engagement::marks_with_comments(
+        &s.ctx,
+        Some(me.id),
+        n.note.as_slice(),
+        n.comment.as_slice(),
+    )
+    .await?;
     Ok(Json(entities::notification(&base, &n, &marks)))
 }
 

@@ -1,8 +1,10 @@
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
+use nb_app::comments::{self, NewReply};
 use nb_app::engagement;
 use nb_app::notes::{self, Compose};
+use nb_app::posts::{self, Post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -16,6 +18,8 @@ use crate::state::AppState;
 #[derive(Deserialize)]
 pub struct CreateStatus {
     status: Option<String>,
+    /// A note's id comments on it; a comment's id replies to it.
+    in_reply_to_id: Option<IdParam>,
     /// Notebridge extension: the note's title.
     title: Option<String>,
     visibility: Option<String>,
@@ -29,6 +33,14 @@ pub async fn create(
     Input(p): Input<CreateStatus>,
 ) -> Result<Json<Value>, ApiError> {
     let me = auth.user("write:statuses")?;
+    if let Some(IdParam(target)) = p.in_reply_to_id {
+        if p.title.as_deref().is_some_and(|t| !t.is_empty()) {
+            return Err(ApiError::unprocessable("Validation failed: comments have no title"));
+        }
+        let reply = NewReply { text: p.status.unwrap_or_default(), language: p.language };
+        let c = comments::post(&s.ctx, me, target, reply).await?;
+        return Ok(Json(entities::comment_status(&base, &c, &Default::default())));
+    }
     let app_id = auth.0.as_ref().map(|p| p.app_id);
     let note = notes::post(
         &s.ctx,
@@ -52,8 +64,9 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let viewer = auth.viewer().map(|a| a.id);
-    let note = notes::get_visible(&s.ctx, viewer, path_id(&id)?).await?;
-    Ok(Json(entities::status_for(&s.ctx, viewer, &base, &note).await?))
+    let post = posts::get(&s.ctx, viewer, path_id(&id)?).await?;
+    let mut list = entities::posts(&s.ctx, viewer, &base, &[post]).await?;
+    Ok(Json(list[0].take()))
 }
 
 pub async fn delete(
@@ -63,10 +76,13 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let me = auth.user("write:statuses")?;
-    let note = notes::delete(&s.ctx, me, path_id(&id)?).await?;
+    let post = posts::delete(&s.ctx, me, path_id(&id)?).await?;
     // As Mastodon: the deleted status with its source text, for "delete and redraft".
-    let mut v = entities::status(&base, &note, &Default::default());
-    v["text"] = json!(note.body);
+    let mut v = entities::post_status(&base, &post, &Default::default());
+    v["text"] = json!(match &post {
+        Post::Note(n) => &n.body,
+        Post::Comment(c) => &c.body,
+    });
     Ok(Json(v))
 }
 
@@ -82,15 +98,18 @@ macro_rules! act_on_status {
             let $me = auth.user($scope)?;
             let $id = path_id(&id)?;
             let $ctx = &s.ctx;
-            let note = $act.await?;
-            Ok(Json(entities::status_for(&s.ctx, Some($me.id), &base, &note).await?))
+            let post = $act.await?;
+            let mut list = entities::posts(&s.ctx, Some($me.id), &base, &[post]).await?;
+            Ok(Json(list[0].take()))
         }
     };
 }
 
-act_on_status!(favourite, "write:favourites", |ctx, me, id| engagement::like(ctx, me, id));
-act_on_status!(unfavourite, "write:favourites", |ctx, me, id| engagement::unlike(ctx, me, id));
-act_on_status!(unbookmark, "write:bookmarks", |ctx, me, id| engagement::uncollect(ctx, me, id));
+act_on_status!(favourite, "write:favourites", |ctx, me, id| posts::like(ctx, me, id));
+act_on_status!(unfavourite, "write:favourites", |ctx, me, id| posts::unlike(ctx, me, id));
+act_on_status!(unbookmark, "write:bookmarks", |ctx, me, id| async {
+    engagement::uncollect(ctx, me, id).await.map(Post::Note)
+});
 
 #[derive(Deserialize, Default)]
 pub struct BookmarkParams {
@@ -124,4 +143,18 @@ pub async fn favourited_by(
         link_header(&base, &uri, likers.first().map(|l| l.cursor), likers.last().map(|l| l.cursor));
     let body = likers.iter().map(|l| entities::account(&base, &l.profile)).collect();
     Ok((headers, Json(Value::Array(body))))
+}
+
+pub async fn context(
+    State(s): State<AppState>,
+    auth: Auth,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let viewer = auth.viewer().map(|a| a.id);
+    let (before, after) = posts::context(&s.ctx, viewer, path_id(&id)?).await?;
+    Ok(Json(json!({
+        "ancestors": entities::posts(&s.ctx, viewer, &base, &before).await?,
+        "descendants": entities::posts(&s.ctx, viewer, &base, &after).await?,
+    })))
 }

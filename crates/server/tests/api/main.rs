@@ -5,6 +5,7 @@
 mod common;
 
 mod accounts;
+mod comments;
 mod engagement;
 mod input;
 mod notifications;

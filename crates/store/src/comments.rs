@@ -1,0 +1,282 @@
+//! Comments: two levels under a note, with likes. Counters on the note and on the top-level
+//! comment stay exact; notifications are written in the same transaction.
+
+use sqlx::FromRow;
+
+use crate::Store;
+use crate::accounts::Profile;
+use crate::db::{on_read, on_write};
+use crate::engagement::{Act, NOTIFY_ONCE};
+use crate::error::{Result, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct NewComment {
+    pub id: i64,
+    pub note_id: i64,
+    pub author_id: i64,
+    /// The top-level comment this replies to; `None` for a top-level comment.
+    pub parent_id: Option<i64>,
+    /// Whom a reply answers (the author of the comment replied to).
+    pub reply_to_account_id: Option<i64>,
+    pub body: String,
+    pub language: Option<String>,
+    pub created_at: i64,
+}
+
+/// A notification a new comment causes: (id, recipient, kind) with kind comment, reply or
+/// mention. Duplicates and self-notifications are dropped.
+pub type CommentNotice = (i64, i64, &'static str);
+
+/// A comment with its author, as lists and statuses show it.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct CommentView {
+    pub id: i64,
+    pub note_id: i64,
+    pub author_id: i64,
+    pub parent_id: Option<i64>,
+    pub reply_to_account_id: Option<i64>,
+    pub body: String,
+    pub language: Option<String>,
+    pub created_at: i64,
+    pub likes_count: i64,
+    pub replies_count: i64,
+    /// The note's author and visibility: who may see the comment follows from them.
+    pub note_author_id: i64,
+    pub note_visibility: String,
+    a_handle: String,
+    a_display_name: String,
+    a_bio: String,
+    a_home_region: Option<String>,
+    a_languages: String,
+    a_role: String,
+    a_created_at: i64,
+    a_notes_count: i64,
+    a_followers_count: i64,
+    a_following_count: i64,
+    a_last_note_at: Option<i64>,
+}
+
+impl CommentView {
+    pub fn author(&self) -> Profile {
+        Profile {
+            id: self.author_id,
+            handle: self.a_handle.clone(),
+            display_name: self.a_display_name.clone(),
+            bio: self.a_bio.clone(),
+            home_region: self.a_home_region.clone(),
+            languages: self.a_languages.clone(),
+            role: self.a_role.clone(),
+            created_at: self.a_created_at,
+            notes_count: self.a_notes_count,
+            followers_count: self.a_followers_count,
+            following_count: self.a_following_count,
+            last_note_at: self.a_last_note_at,
+        }
+    }
+}
+
+macro_rules! comment_view {
+    ($where:literal) => {
+        concat!(
+            "SELECT c.id, c.note_id, c.author_id, c.parent_id, c.reply_to_account_id, c.body, \
+             c.language, c.created_at, c.likes_count, c.replies_count, \
+             a.handle AS a_handle, a.display_name AS a_display_name, a.bio AS a_bio, \
+             a.home_region AS a_home_region, a.languages AS a_languages, a.role AS a_role, \
+             a.created_at AS a_created_at, a.notes_count AS a_notes_count, \
+             a.followers_count AS a_followers_count, a.following_count AS a_following_count, \
+             a.last_note_at AS a_last_note_at, \
+             n.author_id AS note_author_id, n.visibility AS note_visibility \
+             FROM comments c JOIN accounts a ON a.id = c.author_id \
+             JOIN notes n ON n.id = c.note_id WHERE ",
+            $where
+        )
+    };
+}
+
+/// The most comments a thread listing returns at once.
+pub const THREAD_LIMIT: i64 = 1000;
+
+impl Store {
+    /// Write a comment, bump the counters and write its notifications, in one transaction.
+    pub async fn insert_comment(&self, c: &NewComment, notices: &[CommentNotice]) -> Result<()> {
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "INSERT INTO comments (id, note_id, author_id, parent_id, reply_to_account_id, \
+                 body, language, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(c.id)
+            .bind(c.note_id)
+            .bind(c.author_id)
+            .bind(c.parent_id)
+            .bind(c.reply_to_account_id)
+            .bind(&c.body)
+            .bind(&c.language)
+            .bind(c.created_at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE notes SET comments_count = comments_count + 1 WHERE id = $1")
+                .bind(c.note_id)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(parent) = c.parent_id {
+                sqlx::query("UPDATE comments SET replies_count = replies_count + 1 WHERE id = $1")
+                    .bind(parent)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for (id, recipient, kind) in notices {
+                sqlx::query(NOTIFY_ONCE)
+                    .bind(*id)
+                    .bind(*recipient)
+                    .bind(*kind)
+                    .bind(c.author_id)
+                    .bind(c.note_id)
+                    .bind(c.created_at)
+                    .bind(c.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn comment(&self, id: i64) -> Result<Option<CommentView>> {
+        Ok(on_read!(self, |p| sqlx::query_as(comment_view!("c.id = $1"))
+            .bind(id)
+            .fetch_optional(p)
+            .await)?)
+    }
+
+    /// A note's comments in thread order's raw material: oldest first, at most
+    /// [`THREAD_LIMIT`].
+    pub async fn note_comments(&self, note: i64) -> Result<Vec<CommentView>> {
+        Ok(on_read!(self, |p| sqlx::query_as(comment_view!(
+            "c.note_id = $1 ORDER BY c.id LIMIT $2"
+        ))
+        .bind(note)
+        .bind(THREAD_LIMIT)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    /// The replies under a top-level comment, oldest first.
+    pub async fn comment_replies(&self, parent: i64) -> Result<Vec<CommentView>> {
+        Ok(on_read!(self, |p| sqlx::query_as(comment_view!(
+            "c.parent_id = $1 ORDER BY c.id LIMIT $2"
+        ))
+        .bind(parent)
+        .bind(THREAD_LIMIT)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    /// Delete a comment and its replies; fix the note's and the parent's counters.
+    pub async fn delete_comment(&self, id: i64) -> Result<()> {
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            let row: Option<(i64, Option<i64>, i64)> = sqlx::query_as(
+                "SELECT note_id, parent_id, replies_count FROM comments WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (note, parent, replies) = row.ok_or(StoreError::NotFound)?;
+            sqlx::query("DELETE FROM comments WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE notes SET comments_count = comments_count - $2 WHERE id = $1")
+                .bind(note)
+                .bind(1 + replies)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(parent) = parent {
+                sqlx::query("UPDATE comments SET replies_count = replies_count - 1 WHERE id = $1")
+                    .bind(parent)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Like a comment; false when already liked. Notifies its author.
+    pub async fn like_comment(&self, account: i64, comment: i64, act: Act) -> Result<bool> {
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query(
+                "INSERT INTO comment_likes (account_id, comment_id, id, created_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(account)
+            .bind(comment)
+            .bind(act.id)
+            .bind(act.at)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Ok(false);
+            }
+            let row: Option<(i64, i64)> = sqlx::query_as(
+                "UPDATE comments SET likes_count = likes_count + 1 WHERE id = $1 \
+                 RETURNING author_id, note_id",
+            )
+            .bind(comment)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (author, note) = row.ok_or(StoreError::NotFound)?;
+            sqlx::query(NOTIFY_ONCE)
+                .bind(act.notification_id)
+                .bind(author)
+                .bind("favourite")
+                .bind(account)
+                .bind(note)
+                .bind(act.at)
+                .bind(comment)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    pub async fn unlike_comment(&self, account: i64, comment: i64) -> Result<bool> {
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            let done =
+                sqlx::query("DELETE FROM comment_likes WHERE account_id = $1 AND comment_id = $2")
+                    .bind(account)
+                    .bind(comment)
+                    .execute(&mut *tx)
+                    .await?;
+            if done.rows_affected() == 0 {
+                return Ok(false);
+            }
+            sqlx::query("UPDATE comments SET likes_count = likes_count - 1 WHERE id = $1")
+                .bind(comment)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Which of `comments` the viewer liked.
+    pub async fn liked_comments(&self, viewer: i64, comments: &[i64]) -> Result<Vec<i64>> {
+        if comments.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT comment_id FROM comment_likes WHERE account_id = $1 AND comment_id IN ({})",
+            crate::db::placeholders(2, comments.len())
+        );
+        let rows: Vec<(i64,)> = on_read!(self, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(viewer);
+            for c in comments {
+                q = q.bind(*c);
+            }
+            q.fetch_all(p).await
+        })?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+}
