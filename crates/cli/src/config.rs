@@ -8,6 +8,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use nb_app::{Settings, Store, StoreOptions};
 use nb_domain::RegistrationMode;
+use nb_server::limits::{Limit, RateLimits};
 use serde::{Deserialize, Serialize};
 
 use crate::Location;
@@ -18,7 +19,53 @@ pub struct Config {
     pub server: ServerSection,
     pub storage: StorageSection,
     pub accounts: AccountsSection,
+    pub limits: LimitsSection,
     pub log: LogSection,
+}
+
+/// Rate limits as `[count, seconds]`, keyed by client address (see `nb_server::limits`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LimitsSection {
+    pub login: [u64; 2],
+    pub registration: [u64; 2],
+    pub posting: [u64; 2],
+    /// Peers whose X-Forwarded-For is believed (CIDR).
+    pub trusted_proxies: Vec<String>,
+}
+
+impl Default for LimitsSection {
+    fn default() -> Self {
+        let d = RateLimits::default();
+        let pair = |l: Limit| [u64::from(l.count), l.per_secs];
+        Self {
+            login: pair(d.login),
+            registration: pair(d.registration),
+            posting: pair(d.posting),
+            trusted_proxies: d.trusted_proxies.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+impl LimitsSection {
+    pub fn rate_limits(&self) -> Result<RateLimits> {
+        let limit = |[count, per_secs]: [u64; 2]| -> Result<Limit> {
+            Ok(Limit { count: u32::try_from(count).context("limit count too large")?, per_secs })
+        };
+        let mut proxies = Vec::new();
+        for p in &self.trusted_proxies {
+            proxies.push(
+                p.parse()
+                    .with_context(|| format!("limits.trusted_proxies: {p:?} is not a CIDR"))?,
+            );
+        }
+        Ok(RateLimits {
+            login: limit(self.login)?,
+            registration: limit(self.registration)?,
+            posting: limit(self.posting)?,
+            trusted_proxies: proxies,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

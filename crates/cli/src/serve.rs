@@ -22,6 +22,7 @@ pub async fn run(cfg: Config, seed_demo: bool) -> Result<()> {
             public_url: Some(cfg.server.public_url.clone()).filter(|u| !u.is_empty()),
             max_body_bytes: cfg.server.max_body_bytes,
             instance_title: cfg.server.title.clone(),
+            rate_limits: cfg.limits.rate_limits()?,
         },
     );
     println!("listening on http://{addr}");

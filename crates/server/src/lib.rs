@@ -7,11 +7,13 @@
 pub mod api;
 mod error;
 mod extract;
+pub mod limits;
 mod state;
 mod time_fmt;
 mod web;
 
 use std::future::Future;
+use std::net::SocketAddr;
 
 use axum::Router;
 use axum::ServiceExt;
@@ -28,7 +30,7 @@ pub use state::{AppState, ServerConfig};
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     Router::new()
-        .merge(api::routes())
+        .merge(api::routes(&state))
         .merge(web::routes())
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())
@@ -43,7 +45,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     // Clients ask for `/api/v1/instance/` as often as `/api/v1/instance`; routing must not care.
     let app = NormalizePathLayer::trim_trailing_slash().layer(router(state));
-    axum::serve(listener, ServiceExt::<Request>::into_make_service(app))
-        .with_graceful_shutdown(shutdown)
-        .await
+    // Peer addresses feed the rate limits.
+    let make = ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app);
+    axum::serve(listener, make).with_graceful_shutdown(shutdown).await
 }

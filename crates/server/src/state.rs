@@ -2,6 +2,8 @@ use std::sync::Arc;
 
 use nb_app::Ctx;
 
+use crate::limits::{Limiter, RateLimits};
+
 /// HTTP-level settings.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -11,6 +13,7 @@ pub struct ServerConfig {
     /// The largest request body accepted, in bytes (media uploads have their own limit).
     pub max_body_bytes: usize,
     pub instance_title: String,
+    pub rate_limits: RateLimits,
 }
 
 impl Default for ServerConfig {
@@ -19,6 +22,7 @@ impl Default for ServerConfig {
             public_url: None,
             max_body_bytes: 64 * 1024,
             instance_title: "Notebridge".to_owned(),
+            rate_limits: RateLimits::default(),
         }
     }
 }
@@ -27,10 +31,11 @@ impl Default for ServerConfig {
 pub struct AppState {
     pub ctx: Ctx,
     pub config: Arc<ServerConfig>,
+    pub limiter: Arc<Limiter>,
 }
 
 impl AppState {
     pub fn new(ctx: Ctx, config: ServerConfig) -> Self {
-        Self { ctx, config: Arc::new(config) }
+        Self { ctx, config: Arc::new(config), limiter: Arc::default() }
     }
 }

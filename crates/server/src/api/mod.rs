@@ -15,18 +15,24 @@ mod timelines;
 
 use axum::Router;
 use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 
 use crate::error::ApiError;
+use crate::limits;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: &AppState) -> Router<AppState> {
     let api = Router::new()
         .route("/v1/instance", get(instance::v1))
         .route("/v2/instance", get(instance::v2))
         .route("/v1/apps", post(apps::create))
         .route("/v1/apps/verify_credentials", get(apps::verify_credentials))
-        .route("/v1/accounts", post(accounts::register))
+        .route(
+            "/v1/accounts",
+            post(accounts::register)
+                .route_layer(from_fn_with_state(state.clone(), limits::registration)),
+        )
         .route("/v1/accounts/verify_credentials", get(accounts::verify_credentials))
         .route("/v1/accounts/lookup", get(accounts::lookup))
         .route("/v1/accounts/relationships", get(accounts::relationships))
@@ -34,7 +40,10 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/accounts/{id}/statuses", get(accounts::statuses))
         .route("/v1/accounts/{id}/follow", post(accounts::follow))
         .route("/v1/accounts/{id}/unfollow", post(accounts::unfollow))
-        .route("/v1/statuses", post(statuses::create))
+        .route(
+            "/v1/statuses",
+            post(statuses::create).route_layer(from_fn_with_state(state.clone(), limits::posting)),
+        )
         .route("/v1/statuses/{id}", get(statuses::show).delete(statuses::delete))
         .route("/v1/statuses/{id}/favourite", post(statuses::favourite))
         .route("/v1/statuses/{id}/unfavourite", post(statuses::unfavourite))
@@ -63,7 +72,10 @@ pub fn routes() -> Router<AppState> {
         });
     Router::new()
         .nest("/api", api)
-        .route("/oauth/token", post(oauth::token))
+        .route(
+            "/oauth/token",
+            post(oauth::token).route_layer(from_fn_with_state(state.clone(), limits::login)),
+        )
         .route("/oauth/revoke", post(oauth::revoke))
         .route("/.well-known/oauth-authorization-server", get(oauth::server_metadata))
 }

@@ -8,6 +8,7 @@ mod accounts;
 mod comments;
 mod engagement;
 mod input;
+mod limits;
 mod notifications;
 mod oauth;
 mod statuses;
