@@ -8,6 +8,7 @@ pub mod api;
 mod error;
 mod extract;
 pub mod limits;
+mod metrics;
 mod state;
 mod time_fmt;
 mod web;
@@ -29,9 +30,12 @@ pub use state::{AppState, ServerConfig};
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
+    metrics::init();
     Router::new()
         .merge(api::routes(&state))
         .merge(web::routes())
+        .route("/metrics", axum::routing::get(metrics::render))
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

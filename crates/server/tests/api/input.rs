@@ -123,3 +123,19 @@ async fn trailing_slashes_route_the_same() {
     let v: Value = res.json().await.unwrap();
     assert!(v["version"].as_str().unwrap().starts_with("4.3.0 (compatible; Notebridge "));
 }
+
+#[tokio::test]
+async fn health_readiness_and_metrics() {
+    let app = spawn_app().await;
+    assert_eq!(app.http.get(app.url("/healthz")).send().await.unwrap().text().await.unwrap(), "ok");
+    assert_eq!(app.http.get(app.url("/readyz")).send().await.unwrap().status(), 200);
+    app.http.get(app.url("/api/v1/instance")).send().await.unwrap();
+    let metrics = app.http.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        metrics.lines().any(|l| l.starts_with("http_requests_total")
+            && l.contains("route=\"/api/v1/instance\"")
+            && l.contains("status=\"200\"")),
+        "{metrics}"
+    );
+    assert!(metrics.contains("http_request_duration_seconds"));
+}
