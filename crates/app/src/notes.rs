@@ -1,7 +1,7 @@
 //! Posting, reading and deleting notes.
 
 use nb_domain::{LanguageTag, NoteText, NoteTitle, ValidationError, Visibility};
-use nb_store::{AccountRow, NewNote, NoteView};
+use nb_store::{AccountRow, IDEMPOTENCY_WINDOW_MS, NewNote, NoteView, StoreError};
 
 use crate::{AppError, Ctx, Result};
 
@@ -16,9 +16,20 @@ pub struct Compose {
     pub language: Option<String>,
     /// The OAuth app that posted it, shown as `application`.
     pub app_id: Option<i64>,
+    /// A client's `Idempotency-Key`: a retry within an hour returns the first note.
+    pub idempotency_key: Option<String>,
 }
 
 pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView> {
+    let key = c.idempotency_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    if let Some(key) = key {
+        if key.len() > 255 || key.contains('\0') {
+            return Err(ValidationError::new("Idempotency-Key", "must be at most 255 bytes").into());
+        }
+        if let Some(existing) = earlier_post(ctx, author, key).await? {
+            return Ok(existing);
+        }
+    }
     let title = NoteTitle::parse(c.title.as_deref().unwrap_or(""))?;
     let text = NoteText::parse(&c.text)?;
     if text.is_blank() && title.as_str().is_empty() {
@@ -53,9 +64,28 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView
         created_at: ctx.now(),
         tags,
         mentions: mentioned.into_iter().map(|a| (ctx.next_id(), a)).collect(),
+        idempotency_key: key.map(str::to_owned),
     };
-    ctx.store.insert_note(&note).await?;
+    match ctx.store.insert_note(&note).await {
+        Ok(()) => {}
+        // A concurrent retry with the same key won: answer with its note.
+        Err(StoreError::Conflict("idempotency_keys")) => {
+            if let Some(existing) = earlier_post(ctx, author, key.unwrap_or_default()).await? {
+                return Ok(existing);
+            }
+            return Err(AppError::Taken("Idempotency-Key"));
+        }
+        Err(e) => return Err(e.into()),
+    }
     ctx.store.note(note.id).await?.ok_or(AppError::NotFound("note"))
+}
+
+async fn earlier_post(ctx: &Ctx, author: &AccountRow, key: &str) -> Result<Option<NoteView>> {
+    let since = ctx.now() - IDEMPOTENCY_WINDOW_MS;
+    match ctx.store.note_by_idempotency_key(author.id, key, since).await? {
+        Some(id) => Ok(ctx.store.note(id).await?),
+        None => Ok(None),
+    }
 }
 
 /// At most this many mentioned accounts are notified per note or comment.

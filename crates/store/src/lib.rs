@@ -24,6 +24,9 @@ pub use comments::{CommentNotice, CommentView, NewComment, THREAD_LIMIT};
 pub use db::{Arg, Backend, Store, StoreOptions};
 pub use engagement::{Act, BoardRow, ListedProfile, ViewerMarks};
 pub use error::StoreError;
-pub use notes::{AUTHOR_FEED, FeedSql, HOME_FEED, NewNote, NoteView, PUBLIC_FEED, TAG_FEED};
+pub use notes::{
+    AUTHOR_FEED, FeedSql, HOME_FEED, IDEMPOTENCY_WINDOW_MS, NewNote, NoteView, PUBLIC_FEED,
+    TAG_FEED,
+};
 pub use notifications::{MarkerRow, NotificationRow};
 pub use page::Page;

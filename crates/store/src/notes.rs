@@ -24,7 +24,12 @@ pub struct NewNote {
     pub tags: Vec<String>,
     /// Mentioned accounts to notify: (notification id, recipient).
     pub mentions: Vec<(i64, i64)>,
+    /// The client's `Idempotency-Key`, unique per author.
+    pub idempotency_key: Option<String>,
 }
+
+/// How long an `Idempotency-Key` holds, as in Mastodon: one hour.
+pub const IDEMPOTENCY_WINDOW_MS: i64 = 3_600_000;
 
 /// A note joined with what a client shows beside it: its author and the posting app.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -232,6 +237,28 @@ impl Store {
                 .bind(n.author_id)
                 .execute(&mut *tx)
                 .await?;
+                if let Some(key) = &n.idempotency_key {
+                    sqlx::query(
+                        "DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 \
+                         AND created_at < $3",
+                    )
+                    .bind(n.author_id)
+                    .bind(key)
+                    .bind(n.created_at - IDEMPOTENCY_WINDOW_MS)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO idempotency_keys (account_id, key, note_id, created_at) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(n.author_id)
+                    .bind(key)
+                    .bind(n.id)
+                    .bind(n.created_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::conflict_on(e, &["idempotency_keys"]))?;
+                }
                 for (notification, recipient) in &n.mentions {
                     sqlx::query(NOTIFY_ONCE)
                         .bind(*notification)
@@ -248,6 +275,25 @@ impl Store {
             tx.commit().await?;
         });
         Ok(())
+    }
+
+    /// The note an author posted with this idempotency key since `since`.
+    pub async fn note_by_idempotency_key(
+        &self,
+        author: i64,
+        key: &str,
+        since: i64,
+    ) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = on_write!(self, |p| sqlx::query_as(
+            "SELECT note_id FROM idempotency_keys WHERE account_id = $1 AND key = $2 \
+             AND created_at >= $3"
+        )
+        .bind(author)
+        .bind(key)
+        .bind(since)
+        .fetch_optional(p)
+        .await)?;
+        Ok(row.map(|(id,)| id))
     }
 
     pub async fn note(&self, id: i64) -> Result<Option<NoteView>> {

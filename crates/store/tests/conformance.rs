@@ -63,6 +63,7 @@ fn note(n: i64, author: i64, body: &str) -> NewNote {
         created_at: T0 + n,
         tags: vec![],
         mentions: vec![],
+        idempotency_key: None,
     }
 }
 

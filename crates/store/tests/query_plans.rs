@@ -57,6 +57,7 @@ async fn seed(s: &Store) {
             created_at: T0 + i,
             tags: if i % 3 == 0 { vec![format!("tag{}", i % 40)] } else { vec![] },
             mentions: vec![],
+            idempotency_key: None,
         })
         .collect();
     for chunk in notes.chunks(2_000) {

@@ -30,6 +30,7 @@ pub async fn create(
     State(s): State<AppState>,
     auth: Auth,
     BaseUrl(base): BaseUrl,
+    headers: HeaderMap,
     Input(p): Input<CreateStatus>,
 ) -> Result<Json<Value>, ApiError> {
     let me = auth.user("write:statuses")?;
@@ -51,6 +52,14 @@ pub async fn create(
             visibility: p.visibility,
             language: p.language,
             app_id,
+            idempotency_key: headers
+                .get("idempotency-key")
+                .map(|v| {
+                    v.to_str().map(str::to_owned).map_err(|_| {
+                        ApiError::bad_request("The Idempotency-Key header is not valid text")
+                    })
+                })
+                .transpose()?,
         },
     )
     .await?;

@@ -177,3 +177,37 @@ async fn malformed_and_unknown_ids_are_404() {
         expect_error(app.get(&ann.token, path).await, 404).await;
     }
 }
+
+#[tokio::test]
+async fn idempotency_key_makes_retries_safe() {
+    let app = spawn_app().await;
+    let ann = app.member("ann").await;
+    let post = |key: &'static str, text: &'static str| {
+        app.http
+            .post(app.url("/api/v1/statuses"))
+            .bearer_auth(&ann.token)
+            .header("idempotency-key", key)
+            .json(&json!({ "status": text }))
+            .send()
+    };
+    let first: Value = post("k-1", "once").await.unwrap().json().await.unwrap();
+    let again: Value = post("k-1", "once").await.unwrap().json().await.unwrap();
+    assert_eq!(first["id"], again["id"]);
+    let other: Value = post("k-2", "twice").await.unwrap().json().await.unwrap();
+    assert_ne!(first["id"], other["id"]);
+    // Keys are per member: bob's k-1 is his own.
+    let bob = app.member("bob").await;
+    let res = app
+        .http
+        .post(app.url("/api/v1/statuses"))
+        .bearer_auth(&bob.token)
+        .header("idempotency-key", "k-1")
+        .json(&json!({ "status": "bob's" }))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(res.json::<Value>().await.unwrap()["id"], first["id"]);
+    let me: Value =
+        app.get(&ann.token, "/api/v1/accounts/verify_credentials").await.json().await.unwrap();
+    assert_eq!(me["statuses_count"], 2);
+}
