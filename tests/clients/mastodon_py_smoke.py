@@ -4,11 +4,26 @@ Usage: python mastodon_py_smoke.py BASE_URL
 Run by crates/server/tests/clients.rs, which starts the server on a free port.
 Exits non-zero with a message on the first thing that does not work as a Mastodon client expects.
 """
+import struct
 import sys
+import zlib
 
+import requests
 from mastodon import Mastodon, MastodonAPIError, MastodonUnauthorizedError
 
 base = sys.argv[1]
+
+
+def png(width, height, rgb):
+    """A real PNG of one colour, made here so the test needs no image library."""
+    raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def check(cond, what):
@@ -39,13 +54,20 @@ me = alice.account_verify_credentials()
 check(me.username == "alice_smoke" and me.source.language == "zh-CN", "verify_credentials shows alice and her language")
 check(alice.retrieve_mastodon_version().startswith("4.3"), "version is Mastodon-compatible")
 
-# Post a note and read it back.
-posted = alice.status_post("今天的午饭 #美食 lunch")
+# Post a note with two photos and read it back.
+m1 = alice.media_post(png(64, 48, (200, 40, 40)), mime_type="image/png", description="红色 red")
+m2 = alice.media_post(png(48, 64, (40, 40, 200)), mime_type="image/png", description="蓝色 blue")
+check(m1.type == "image" and m1.meta.original.width == 64, "media_post uploads a photo")
+posted = alice.status_post("今天的午饭 #美食 lunch", media_ids=[m1, m2])
 check(posted.content and "美食" in posted.content, "status_post returns the rendered note")
+check([m.id for m in posted.media_attachments] == [m1.id, m2.id], "the note carries both photos in order")
+photo = requests.get(posted.media_attachments[0].url, timeout=10)
+check(photo.status_code == 200 and photo.headers["content-type"].startswith("image/"), "the photo is served")
 fetched = alice.status(posted.id)
 check(fetched.id == posted.id, "status() reads it back")
 home = alice.timeline_home()
-check(any(s.id == posted.id for s in home), "the note is in alice's home timeline")
+mine = [s for s in home if s.id == posted.id]
+check(mine and len(mine[0].media_attachments) == 2, "the note and its photos are in alice's home timeline")
 
 # Follow bob; bob's notes reach alice's home.
 rel = alice.account_follow(bob_acct.id)

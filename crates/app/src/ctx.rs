@@ -1,7 +1,9 @@
 use std::sync::Arc;
 
 use nb_domain::{Clock, IdGenerator, RegistrationMode, SystemClock};
+use nb_media::BlobStore;
 use nb_store::Store;
+use tokio::sync::Semaphore;
 
 use crate::password::HashParams;
 
@@ -16,15 +18,22 @@ pub struct Settings {
 #[derive(Clone)]
 pub struct Ctx {
     pub store: Store,
+    /// Where media bytes live.
+    pub blobs: BlobStore,
+    /// Image intake is CPU- and memory-heavy: this many run at once, the rest wait.
+    pub intake_permits: Arc<Semaphore>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<IdGenerator>,
     pub settings: Arc<Settings>,
 }
 
 impl Ctx {
-    pub fn new(store: Store, settings: Settings) -> Self {
+    pub fn new(store: Store, blobs: BlobStore, settings: Settings) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
             store,
+            blobs,
+            intake_permits: Arc::new(Semaphore::new(cores.max(1))),
             clock: Arc::new(SystemClock),
             ids: Arc::new(IdGenerator::new()),
             settings: Arc::new(settings),

@@ -22,6 +22,9 @@ pub enum AppError {
     InvalidGrant(&'static str),
     #[error("the requested scope is invalid, unknown, or exceeds what the application registered")]
     InvalidScope,
+    /// An upload was refused; `too_large` tells a 413 from a 422.
+    #[error("{reason}")]
+    Media { too_large: bool, reason: String },
     #[error("this account is {0}")]
     AccountUnusable(&'static str),
     #[error("storage failed")]

@@ -12,6 +12,7 @@ mod ctx;
 pub mod engagement;
 mod error;
 pub mod feeds;
+pub mod media;
 pub mod notes;
 pub mod notifications;
 pub mod password;
@@ -21,8 +22,10 @@ pub mod social;
 pub use ctx::{Ctx, Settings};
 pub use error::AppError;
 pub use nb_store::{
-    AccountRow, AppRow, BoardRow, CommentView, ListedProfile, MarkerRow, NoteView, Page, Profile,
-    Store, StoreError, StoreOptions, ViewerMarks,
+    AccountRow, AppRow, BoardRow, CommentView, ListedProfile, MarkerRow, MediaRow, NoteView, Page,
+    Profile, Store, StoreError, StoreOptions, ViewerMarks,
 };
+
+pub use nb_media::BlobStore;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

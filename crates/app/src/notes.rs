@@ -18,6 +18,8 @@ pub struct Compose {
     pub app_id: Option<i64>,
     /// A client's `Idempotency-Key`: a retry within an hour returns the first note.
     pub idempotency_key: Option<String>,
+    /// The member's uploaded media, in display order.
+    pub media_ids: Vec<i64>,
 }
 
 pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView> {
@@ -32,8 +34,19 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView
     }
     let title = NoteTitle::parse(c.title.as_deref().unwrap_or(""))?;
     let text = NoteText::parse(&c.text)?;
-    if text.is_blank() && title.as_str().is_empty() {
+    if text.is_blank() && title.as_str().is_empty() && c.media_ids.is_empty() {
         return Err(ValidationError::new("status", "can't be blank").into());
+    }
+    if c.media_ids.len() > crate::media::MAX_PER_NOTE {
+        return Err(ValidationError::new(
+            "media_ids",
+            format!("at most {} photos per note", crate::media::MAX_PER_NOTE),
+        )
+        .into());
+    }
+    let mut seen = std::collections::HashSet::new();
+    if !c.media_ids.iter().all(|m| seen.insert(*m)) {
+        return Err(ValidationError::new("media_ids", "lists a photo twice").into());
     }
     let visibility = match c.visibility.as_deref().filter(|v| !v.is_empty()) {
         Some(v) => Visibility::parse(v)?,
@@ -65,6 +78,7 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView
         tags,
         mentions: mentioned.into_iter().map(|a| (ctx.next_id(), a)).collect(),
         idempotency_key: key.map(str::to_owned),
+        media_ids: c.media_ids,
     };
     match ctx.store.insert_note(&note).await {
         Ok(()) => {}
@@ -74,6 +88,13 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView
                 return Ok(existing);
             }
             return Err(AppError::Taken("Idempotency-Key"));
+        }
+        Err(StoreError::MediaUnavailable(id)) => {
+            return Err(ValidationError::new(
+                "media_ids",
+                format!("{id} is not one of your unattached uploads"),
+            )
+            .into());
         }
         Err(e) => return Err(e.into()),
     }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
-use nb_app::{Settings, Store, StoreOptions};
+use nb_app::{BlobStore, Settings, Store, StoreOptions};
 use nb_domain::RegistrationMode;
 use nb_server::limits::{Limit, RateLimits};
 use serde::{Deserialize, Serialize};
@@ -184,6 +184,13 @@ pub fn init_logging(cfg: &Config) {
         EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new(&cfg.log.filter));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = if cfg.log.format == "json" { builder.json().try_init() } else { builder.try_init() };
+}
+
+/// The blob store for media: a directory under the data directory.
+pub fn open_blobs(cfg: &Config) -> Result<BlobStore> {
+    let dir = cfg.storage.data.join("media");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    BlobStore::local(&dir).with_context(|| format!("opening media store {}", dir.display()))
 }
 
 /// Open the configured database (creating the data directory and SQLite file when missing)

@@ -4,7 +4,7 @@
 use anyhow::Result;
 use nb_app::accounts::{self, Registrar, Registration};
 use nb_app::notes::{self, Compose};
-use nb_app::{Ctx, social};
+use nb_app::{Ctx, media, social};
 use nb_domain::Role;
 
 /// Every demo member has this password.
@@ -122,16 +122,29 @@ pub async fn seed_if_empty(ctx: &Ctx) -> Result<()> {
             social::follow(ctx, a, b.id).await?;
         }
     }
-    for (author, title, text) in NOTES {
+    let mut photos = 0;
+    for (i, (author, title, text)) in NOTES.iter().enumerate() {
+        let author = &members[*author];
+        // One to three generated photos per note, portrait 3:4 like a phone picture.
+        let mut media_ids = Vec::new();
+        for k in 0..1 + i % 3 {
+            let seed = u64::try_from(i * 10 + k).unwrap_or(0);
+            let bytes = media::sample_photo(seed, 900, 1200)?;
+            let alt = format!("{title} ({})", k + 1);
+            media_ids.push(media::upload(ctx, author, bytes, Some(&alt)).await?.id);
+            photos += 1;
+        }
         let compose = Compose {
             title: Some((*title).to_owned()),
             text: (*text).to_owned(),
+            media_ids,
             ..Compose::default()
         };
-        notes::post(ctx, &members[*author], compose).await?;
+        notes::post(ctx, author, compose).await?;
     }
     println!(
-        "demo: seeded {} members and {} notes; sign in as {} with password {DEMO_PASSWORD}",
+        "demo: seeded {} members and {} notes with {photos} photos; sign in as {} with password \
+         {DEMO_PASSWORD}",
         members.len(),
         NOTES.len(),
         MEMBERS[0].handle

@@ -73,6 +73,17 @@ impl From<AppError> for ApiError {
             AppError::Forbidden(why) => Self::new(StatusCode::FORBIDDEN, *why),
             AppError::RegistrationClosed => Self::new(StatusCode::FORBIDDEN, e.to_string()),
             AppError::AccountUnusable(_) => Self::new(StatusCode::FORBIDDEN, e.to_string()),
+            AppError::Media { too_large: true, reason } => {
+                Self::new(StatusCode::PAYLOAD_TOO_LARGE, reason.clone())
+            }
+            AppError::Media { too_large: false, reason } => Self {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                error: format!("Validation failed: {reason}"),
+                description: None,
+                details: Some(
+                    json!({ "file": [{ "error": "ERR_INVALID", "description": reason }] }),
+                ),
+            },
             AppError::InvalidClient => Self::oauth(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",

@@ -5,6 +5,9 @@ pub enum StoreError {
     Conflict(&'static str),
     #[error("not found")]
     NotFound,
+    /// A medium to attach is not the author's, does not exist, or is attached already.
+    #[error("media {0} cannot be attached")]
+    MediaUnavailable(i64),
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
     BadUrl(String),
     #[error("database error: {0}")]

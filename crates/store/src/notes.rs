@@ -26,6 +26,8 @@ pub struct NewNote {
     pub mentions: Vec<(i64, i64)>,
     /// The client's `Idempotency-Key`, unique per author.
     pub idempotency_key: Option<String>,
+    /// Uploaded, unattached media of the author, in display order.
+    pub media_ids: Vec<i64>,
 }
 
 /// How long an `Idempotency-Key` holds, as in Mastodon: one hour.
@@ -237,6 +239,21 @@ impl Store {
                 .bind(n.author_id)
                 .execute(&mut *tx)
                 .await?;
+                for (position, media) in n.media_ids.iter().enumerate() {
+                    let attached = sqlx::query(
+                        "UPDATE media SET note_id = $1, position = $2 \
+                         WHERE id = $3 AND owner_id = $4 AND note_id IS NULL",
+                    )
+                    .bind(n.id)
+                    .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                    .bind(*media)
+                    .bind(n.author_id)
+                    .execute(&mut *tx)
+                    .await?;
+                    if attached.rows_affected() != 1 {
+                        return Err(StoreError::MediaUnavailable(*media));
+                    }
+                }
                 if let Some(key) = &n.idempotency_key {
                     sqlx::query(
                         "DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 \

@@ -2,7 +2,9 @@
 
 mod common;
 
-use nb_store::{Act, NewAccount, NewApp, NewComment, NewNote, NewToken, Page, Store, StoreError};
+use nb_store::{
+    Act, MediaRow, NewAccount, NewApp, NewComment, NewNote, NewToken, Page, Store, StoreError,
+};
 
 conformance!(
     accounts_round_trip,
@@ -23,6 +25,7 @@ conformance!(
     markers_move_forward,
     viewer_marks_and_likers,
     comments_two_levels_with_counts,
+    media_attach_once_in_order,
 );
 
 const T0: i64 = 1_764_000_000_000;
@@ -64,6 +67,7 @@ fn note(n: i64, author: i64, body: &str) -> NewNote {
         tags: vec![],
         mentions: vec![],
         idempotency_key: None,
+        media_ids: vec![],
     }
 }
 
@@ -448,4 +452,56 @@ async fn comments_two_levels_with_counts(s: &Store) {
     assert_eq!(s.note(n).await.unwrap().unwrap().comments_count, 1);
     s.delete_note(n).await.unwrap();
     assert!(s.comment(second.id).await.unwrap().is_none());
+}
+
+fn medium(n: i64, owner: i64) -> MediaRow {
+    MediaRow {
+        id: id(n),
+        owner_id: owner,
+        note_id: None,
+        position: 0,
+        mime: "image/jpeg".to_owned(),
+        original_key: format!("aa/bb/{n}.jpg"),
+        original_width: 2048,
+        original_height: 1536,
+        small_key: format!("aa/bb/{n}s.jpg"),
+        small_width: 480,
+        small_height: 360,
+        blurhash: "UBL_:rOpGG-o".to_owned(),
+        phash: -1_234_567_890_123,
+        description: String::new(),
+        created_at: T0 + n,
+    }
+}
+
+async fn media_attach_once_in_order(s: &Store) {
+    let (ann, bob, _) = two_members_and_a_note(s).await;
+    for n in [30, 31] {
+        s.insert_media(&medium(n, ann)).await.unwrap();
+    }
+    s.insert_media(&medium(32, bob)).await.unwrap();
+    assert!(s.set_media_description(id(30), ann, "火锅 hotpot").await.unwrap());
+    assert!(!s.set_media_description(id(30), bob, "not mine").await.unwrap());
+    let mut with_photos = note(40, ann, "two photos");
+    with_photos.media_ids = vec![id(31), id(30)];
+    s.insert_note(&with_photos).await.unwrap();
+    let by_note = s.media_of_notes(&[with_photos.id, 999]).await.unwrap();
+    let attached: Vec<(i64, i64)> =
+        by_note[&with_photos.id].iter().map(|m| (m.id, m.position)).collect();
+    assert_eq!(attached, [(id(31), 0), (id(30), 1)]);
+    assert_eq!(s.media(id(30)).await.unwrap().unwrap().phash, -1_234_567_890_123);
+    // Attached media and another member's media cannot be attached; nothing is written then.
+    let mut again = note(41, ann, "reuse");
+    again.media_ids = vec![id(30)];
+    assert!(matches!(s.insert_note(&again).await, Err(StoreError::MediaUnavailable(_))));
+    let mut theirs = note(42, ann, "theirs");
+    theirs.media_ids = vec![id(32)];
+    assert!(matches!(s.insert_note(&theirs).await, Err(StoreError::MediaUnavailable(_))));
+    assert!(
+        s.note(again.id).await.unwrap().is_none() && s.note(theirs.id).await.unwrap().is_none()
+    );
+    assert_eq!(s.account(ann).await.unwrap().unwrap().notes_count, 2);
+    // Deleting the note deletes its media references.
+    s.delete_note(with_photos.id).await.unwrap();
+    assert!(s.media(id(31)).await.unwrap().is_none());
 }

@@ -58,6 +58,7 @@ async fn seed(s: &Store) {
             tags: if i % 3 == 0 { vec![format!("tag{}", i % 40)] } else { vec![] },
             mentions: vec![],
             idempotency_key: None,
+            media_ids: vec![],
         })
         .collect();
     for chunk in notes.chunks(2_000) {

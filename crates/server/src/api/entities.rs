@@ -2,7 +2,11 @@
 //! extensions that standard clients ignore: a note's `title`, an account's languages and region.
 
 use nb_app::posts::Post;
-use nb_app::{AccountRow, CommentView, Ctx, NoteView, Profile, ViewerMarks, engagement};
+use std::collections::HashMap;
+
+use nb_app::{
+    AccountRow, CommentView, Ctx, MediaRow, NoteView, Profile, ViewerMarks, engagement, media,
+};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -80,8 +84,60 @@ struct Tag {
     url: String,
 }
 
-/// A note as a Mastodon Status, with what `marks` says the viewer did to it.
-pub fn status(base: &str, n: &NoteView, marks: &ViewerMarks) -> Value {
+/// What rendering a page of statuses needs beyond the rows: the viewer's likes and collects,
+/// and the notes' media.
+#[derive(Debug, Default)]
+pub struct View {
+    pub marks: ViewerMarks,
+    pub media: HashMap<i64, Vec<MediaRow>>,
+}
+
+impl View {
+    pub async fn load(
+        ctx: &Ctx,
+        viewer: Option<i64>,
+        notes: &[NoteView],
+        comments: &[CommentView],
+    ) -> Result<Self, ApiError> {
+        let marks = engagement::marks_with_comments(ctx, viewer, notes, comments).await?;
+        let ids: Vec<i64> = notes.iter().map(|n| n.id).collect();
+        Ok(View { marks, media: media::of_notes(ctx, &ids).await? })
+    }
+}
+
+/// An uploaded image as a Mastodon MediaAttachment.
+pub fn media_attachment(base: &str, m: &MediaRow) -> Value {
+    let meta = |w: i64, h: i64| {
+        #[allow(clippy::cast_precision_loss)]
+        let aspect = if h > 0 { w as f64 / h as f64 } else { 1.0 };
+        json!({ "width": w, "height": h, "size": format!("{w}x{h}"), "aspect": aspect })
+    };
+    json!({
+        "id": m.id.to_string(),
+        "type": "image",
+        "url": format!("{base}/media/{}", m.original_key),
+        "preview_url": format!("{base}/media/{}", m.small_key),
+        "remote_url": null,
+        "preview_remote_url": null,
+        "text_url": null,
+        "meta": {
+            "original": meta(m.original_width, m.original_height),
+            "small": meta(m.small_width, m.small_height),
+            "focus": { "x": 0.0, "y": 0.0 },
+        },
+        "description": if m.description.is_empty() { Value::Null } else { json!(m.description) },
+        "blurhash": m.blurhash,
+    })
+}
+
+/// A note as a Mastodon Status, as the viewer sees it.
+pub fn status(base: &str, n: &NoteView, view: &View) -> Value {
+    let marks = &view.marks;
+    let media: Vec<Value> = view
+        .media
+        .get(&n.id)
+        .map(|list| list.iter().map(|m| media_attachment(base, m)).collect())
+        .unwrap_or_default();
     let author = n.author();
     let tags: Vec<Tag> = nb_text::status::tags(&format!("{} {}", n.title, n.body))
         .into_iter()
@@ -113,7 +169,7 @@ pub fn status(base: &str, n: &NoteView, marks: &ViewerMarks) -> Value {
         "reblog": null,
         "application": n.app_name.as_ref().map(|name| json!({ "name": name, "website": n.app_website })),
         "account": account(base, &author),
-        "media_attachments": [],
+        "media_attachments": media,
         "mentions": [],
         "tags": tags,
         "emojis": [],
@@ -124,15 +180,15 @@ pub fn status(base: &str, n: &NoteView, marks: &ViewerMarks) -> Value {
     })
 }
 
-/// Statuses as `viewer` sees them (their likes and collects marked).
+/// Statuses as `viewer` sees them (their likes and collects marked, their media attached).
 pub async fn statuses(
     ctx: &Ctx,
     viewer: Option<i64>,
     base: &str,
     notes: &[NoteView],
 ) -> Result<Value, ApiError> {
-    let marks = engagement::marks(ctx, viewer, notes).await?;
-    Ok(Value::Array(notes.iter().map(|n| status(base, n, &marks)).collect()))
+    let view = View::load(ctx, viewer, notes, &[]).await?;
+    Ok(Value::Array(notes.iter().map(|n| status(base, n, &view)).collect()))
 }
 
 /// One status as `viewer` sees it.
@@ -142,12 +198,13 @@ pub async fn status_for(
     base: &str,
     note: &NoteView,
 ) -> Result<Value, ApiError> {
-    let marks = engagement::marks(ctx, viewer, std::slice::from_ref(note)).await?;
-    Ok(status(base, note, &marks))
+    let view = View::load(ctx, viewer, std::slice::from_ref(note), &[]).await?;
+    Ok(status(base, note, &view))
 }
 
 /// A comment as a Mastodon Status: a reply to its note or to its top-level comment.
-pub fn comment_status(base: &str, c: &CommentView, marks: &ViewerMarks) -> Value {
+pub fn comment_status(base: &str, c: &CommentView, view: &View) -> Value {
+    let marks = &view.marks;
     let author = c.author();
     json!({
         "id": c.id.to_string(),
@@ -185,10 +242,10 @@ pub fn comment_status(base: &str, c: &CommentView, marks: &ViewerMarks) -> Value
     })
 }
 
-pub fn post_status(base: &str, p: &Post, marks: &ViewerMarks) -> Value {
+pub fn post_status(base: &str, p: &Post, view: &View) -> Value {
     match p {
-        Post::Note(n) => status(base, n, marks),
-        Post::Comment(c) => comment_status(base, c, marks),
+        Post::Note(n) => status(base, n, view),
+        Post::Comment(c) => comment_status(base, c, view),
     }
 }
 
@@ -207,19 +264,19 @@ pub async fn posts(
             Post::Comment(c) => comments.push(c.clone()),
         }
     }
-    let marks = engagement::marks_with_comments(ctx, viewer, &notes, &comments).await?;
-    Ok(Value::Array(posts.iter().map(|p| post_status(base, p, &marks)).collect()))
+    let view = View::load(ctx, viewer, &notes, &comments).await?;
+    Ok(Value::Array(posts.iter().map(|p| post_status(base, p, &view)).collect()))
 }
 
-pub fn notification(base: &str, n: &Notification, marks: &ViewerMarks) -> Value {
+pub fn notification(base: &str, n: &Notification, view: &View) -> Value {
     // Comments, replies and mentions reach standard clients as Mastodon's `mention`.
     let kind = match n.kind.as_str() {
         "comment" | "reply" => "mention",
         k => k,
     };
     let status = match (&n.comment, &n.note) {
-        (Some(c), _) => Some(comment_status(base, c, marks)),
-        (None, Some(note)) => Some(status(base, note, marks)),
+        (Some(c), _) => Some(comment_status(base, c, view)),
+        (None, Some(note)) => Some(status(base, note, view)),
         (None, None) => None,
     };
     json!({

@@ -7,6 +7,7 @@ mod collections;
 mod de;
 mod entities;
 mod instance;
+mod media;
 mod notifications;
 mod oauth;
 mod paging;
@@ -23,6 +24,9 @@ use crate::limits;
 use crate::state::AppState;
 
 pub fn routes(state: &AppState) -> Router<AppState> {
+    let media_upload = post(media::upload)
+        .layer(axum::extract::DefaultBodyLimit::max(media::MAX_UPLOAD_BODY))
+        .route_layer(from_fn_with_state(state.clone(), limits::posting));
     let api = Router::new()
         .route("/v1/instance", get(instance::v1))
         .route("/v2/instance", get(instance::v2))
@@ -44,6 +48,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/v1/statuses",
             post(statuses::create).route_layer(from_fn_with_state(state.clone(), limits::posting)),
         )
+        .route("/v2/media", media_upload.clone())
+        .route("/v1/media", media_upload)
+        .route("/v1/media/{id}", get(media::show).put(media::update))
         .route("/v1/statuses/{id}", get(statuses::show).delete(statuses::delete))
         .route("/v1/statuses/{id}/favourite", post(statuses::favourite))
         .route("/v1/statuses/{id}/unfavourite", post(statuses::unfavourite))

@@ -1,12 +1,12 @@
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
-use nb_app::{engagement, notifications};
+use nb_app::notifications;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::de::{IdParam, path_id};
-use super::entities;
+use super::entities::{self, View};
 use super::paging::{PageParams, link_header};
 use crate::error::ApiError;
 use crate::extract::{Auth, BaseUrl, Input, Params};
@@ -55,9 +55,9 @@ pub async fn list(
     let list = notifications::list(&s.ctx, me, kinds.as_deref(), &page.page(40, 80)).await?;
     let notes: Vec<_> = list.iter().filter_map(|n| n.note.clone()).collect();
     let comments: Vec<_> = list.iter().filter_map(|n| n.comment.clone()).collect();
-    let marks = engagement::marks_with_comments(&s.ctx, Some(me.id), &notes, &comments).await?;
+    let view = View::load(&s.ctx, Some(me.id), &notes, &comments).await?;
     let headers = link_header(&base, &uri, list.first().map(|n| n.id), list.last().map(|n| n.id));
-    let body = list.iter().map(|n| entities::notification(&base, n, &marks)).collect();
+    let body = list.iter().map(|n| entities::notification(&base, n, &view)).collect();
     Ok((headers, Json(Value::Array(body))))
 }
 
@@ -69,14 +69,8 @@ pub async fn show(
 ) -> Result<Json<Value>, ApiError> {
     let me = auth.user("read:notifications")?;
     let n = notifications::get(&s.ctx, me, path_id(&id)?).await?;
-    let marks = engagement::marks_with_comments(
-        &s.ctx,
-        Some(me.id),
-        n.note.as_slice(),
-        n.comment.as_slice(),
-    )
-    .await?;
-    Ok(Json(entities::notification(&base, &n, &marks)))
+    let view = View::load(&s.ctx, Some(me.id), n.note.as_slice(), n.comment.as_slice()).await?;
+    Ok(Json(entities::notification(&base, &n, &view)))
 }
 
 pub async fn dismiss(

@@ -20,6 +20,11 @@ pub struct CreateStatus {
     status: Option<String>,
     /// A note's id comments on it; a comment's id replies to it.
     in_reply_to_id: Option<IdParam>,
+    /// JSON clients send `media_ids`, form clients `media_ids[]`.
+    #[serde(default)]
+    media_ids: Vec<IdParam>,
+    #[serde(default, rename = "media_ids[]")]
+    media_ids_form: Vec<IdParam>,
     /// Notebridge extension: the note's title.
     title: Option<String>,
     visibility: Option<String>,
@@ -34,9 +39,13 @@ pub async fn create(
     Input(p): Input<CreateStatus>,
 ) -> Result<Json<Value>, ApiError> {
     let me = auth.user("write:statuses")?;
+    let media_ids: Vec<i64> = p.media_ids.iter().chain(&p.media_ids_form).map(|m| m.0).collect();
     if let Some(IdParam(target)) = p.in_reply_to_id {
         if p.title.as_deref().is_some_and(|t| !t.is_empty()) {
             return Err(ApiError::unprocessable("Validation failed: comments have no title"));
+        }
+        if !media_ids.is_empty() {
+            return Err(ApiError::unprocessable("Validation failed: comments cannot carry photos"));
         }
         let reply = NewReply { text: p.status.unwrap_or_default(), language: p.language };
         let c = comments::post(&s.ctx, me, target, reply).await?;
@@ -60,10 +69,11 @@ pub async fn create(
                     })
                 })
                 .transpose()?,
+            media_ids,
         },
     )
     .await?;
-    Ok(Json(entities::status(&base, &note, &Default::default())))
+    Ok(Json(entities::status_for(&s.ctx, Some(me.id), &base, &note).await?))
 }
 
 pub async fn show(

@@ -16,4 +16,5 @@ pub fn routes() -> Router<AppState> {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/assets/{name}", get(assets::serve))
+        .route("/media/{*key}", get(assets::media))
 }

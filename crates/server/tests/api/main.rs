@@ -9,6 +9,7 @@ mod comments;
 mod engagement;
 mod input;
 mod limits;
+mod media;
 mod notifications;
 mod oauth;
 mod statuses;

@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use nb_app::{Ctx, Settings, Store, StoreOptions};
+use nb_app::{BlobStore, Ctx, Settings, Store, StoreOptions};
 use nb_server::{AppState, ServerConfig};
 use serde_json::{Value, json};
 
@@ -26,7 +26,8 @@ pub async fn spawn_with(settings: Settings, config: ServerConfig) -> TestApp {
         .await
         .expect("open store");
     store.migrate().await.expect("migrate");
-    let ctx = Ctx::new(store, settings);
+    let blobs = BlobStore::local(dir.path()).expect("blob store");
+    let ctx = Ctx::new(store, blobs, settings);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let state = AppState::new(ctx.clone(), config);

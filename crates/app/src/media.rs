@@ -1,0 +1,120 @@
+//! Uploading images: intake (sniff, bounded decode, orientation, metadata stripped, variants,
+//! blurhash, perceptual hash) off the async runtime, variants into the blob store, then a row.
+
+use std::collections::HashMap;
+
+use nb_domain::ValidationError;
+pub use nb_media::sample_photo;
+use nb_media::{Limits, MediaError, VariantKind};
+use nb_store::{AccountRow, MediaRow};
+
+use crate::{AppError, Ctx, Result};
+
+/// Mastodon's limit on alt text.
+pub const MAX_DESCRIPTION: usize = 1500;
+/// The most photos a note carries.
+pub const MAX_PER_NOTE: usize = 18;
+
+fn check_description(d: &str) -> Result<String> {
+    let d = d.trim();
+    if d.chars().count() > MAX_DESCRIPTION || d.contains('\0') {
+        return Err(ValidationError::new(
+            "description",
+            format!("must be at most {MAX_DESCRIPTION} characters"),
+        )
+        .into());
+    }
+    Ok(d.to_owned())
+}
+
+fn refused(e: MediaError) -> AppError {
+    if e.is_user_error() {
+        AppError::Media {
+            too_large: matches!(e, MediaError::TooLarge { .. }),
+            reason: e.to_string(),
+        }
+    } else {
+        AppError::Internal(format!("media intake: {e:?}"))
+    }
+}
+
+pub async fn upload(
+    ctx: &Ctx,
+    owner: &AccountRow,
+    bytes: Vec<u8>,
+    description: Option<&str>,
+) -> Result<MediaRow> {
+    let description = check_description(description.unwrap_or(""))?;
+    let processed = {
+        let _permit = ctx
+            .intake_permits
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(format!("intake permits: {e}")))?;
+        tokio::task::spawn_blocking(move || nb_media::process(&bytes, &Limits::default()))
+            .await
+            .map_err(|e| AppError::Internal(format!("intake task: {e}")))?
+            .map_err(refused)?
+    };
+    let mut keys = HashMap::new();
+    for v in &processed.variants {
+        let key = ctx.blobs.put(&v.bytes, v.extension()).await.map_err(refused)?;
+        keys.insert(v.kind, (key, v));
+    }
+    let (Some((original_key, original)), Some((small_key, small))) =
+        (keys.remove(&VariantKind::Original), keys.remove(&VariantKind::Small))
+    else {
+        return Err(AppError::Internal("intake produced no variants".to_owned()));
+    };
+    let row = MediaRow {
+        id: ctx.next_id(),
+        owner_id: owner.id,
+        note_id: None,
+        position: 0,
+        mime: original.mime.to_owned(),
+        original_key,
+        original_width: i64::from(original.width),
+        original_height: i64::from(original.height),
+        small_key,
+        small_width: i64::from(small.width),
+        small_height: i64::from(small.height),
+        blurhash: processed.blurhash,
+        phash: i64::from_ne_bytes(processed.phash.to_ne_bytes()),
+        description,
+        created_at: ctx.now(),
+    };
+    ctx.store.insert_media(&row).await?;
+    Ok(row)
+}
+
+/// One of the member's own uploads.
+pub async fn own(ctx: &Ctx, owner: &AccountRow, id: i64) -> Result<MediaRow> {
+    match ctx.store.media(id).await? {
+        Some(m) if m.owner_id == owner.id => Ok(m),
+        _ => Err(AppError::NotFound("media")),
+    }
+}
+
+/// Change the alt text of one's own upload.
+pub async fn describe(
+    ctx: &Ctx,
+    owner: &AccountRow,
+    id: i64,
+    description: &str,
+) -> Result<MediaRow> {
+    let description = check_description(description)?;
+    if !ctx.store.set_media_description(id, owner.id, &description).await? {
+        return Err(AppError::NotFound("media"));
+    }
+    own(ctx, owner, id).await
+}
+
+/// The media of a page of notes, by note id.
+pub async fn of_notes(ctx: &Ctx, notes: &[i64]) -> Result<HashMap<i64, Vec<MediaRow>>> {
+    Ok(ctx.store.media_of_notes(notes).await?)
+}
+
+/// A stored blob's bytes, for serving.
+pub async fn blob(ctx: &Ctx, key: &str) -> Result<Option<bytes::Bytes>> {
+    ctx.blobs.get(key).await.map_err(|e| AppError::Internal(format!("blob store: {e}")))
+}

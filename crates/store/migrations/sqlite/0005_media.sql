@@ -1,0 +1,22 @@
+-- Uploaded images. Blobs are content-addressed in the blob store (same bytes, one blob); these
+-- rows are the references. A medium is uploaded unattached, then attached to one note at a
+-- position; deleting the note deletes its media rows.
+CREATE TABLE media (
+    id              INTEGER PRIMARY KEY,
+    owner_id        INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    note_id         INTEGER REFERENCES notes (id) ON DELETE CASCADE,
+    position        INTEGER NOT NULL DEFAULT 0,
+    mime            TEXT NOT NULL,
+    original_key    TEXT NOT NULL,
+    original_width  INTEGER NOT NULL,
+    original_height INTEGER NOT NULL,
+    small_key       TEXT NOT NULL,
+    small_width     INTEGER NOT NULL,
+    small_height    INTEGER NOT NULL,
+    blurhash        TEXT NOT NULL,
+    phash           INTEGER NOT NULL,
+    description     TEXT NOT NULL DEFAULT '',
+    created_at      INTEGER NOT NULL
+);
+CREATE INDEX media_by_note ON media (note_id, position);
+CREATE INDEX media_by_owner ON media (owner_id, id);

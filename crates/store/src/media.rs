@@ -1,0 +1,115 @@
+//! References to uploaded images; the bytes live in the blob store.
+
+use std::collections::HashMap;
+
+use sqlx::FromRow;
+
+use crate::Store;
+use crate::db::{on_read, on_write, placeholders};
+use crate::error::Result;
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct MediaRow {
+    pub id: i64,
+    pub owner_id: i64,
+    pub note_id: Option<i64>,
+    pub position: i64,
+    pub mime: String,
+    pub original_key: String,
+    pub original_width: i64,
+    pub original_height: i64,
+    pub small_key: String,
+    pub small_width: i64,
+    pub small_height: i64,
+    pub blurhash: String,
+    /// The 64-bit perceptual hash, stored as its two's-complement i64.
+    pub phash: i64,
+    /// Alt text.
+    pub description: String,
+    pub created_at: i64,
+}
+
+const MEDIA_COLS: &str = "id, owner_id, note_id, position, mime, original_key, original_width, \
+    original_height, small_key, small_width, small_height, blurhash, phash, description, created_at";
+
+impl Store {
+    pub async fn insert_media(&self, m: &MediaRow) -> Result<()> {
+        on_write!(self, |p| sqlx::query(
+            "INSERT INTO media (id, owner_id, note_id, position, mime, original_key, \
+             original_width, original_height, small_key, small_width, small_height, blurhash, \
+             phash, description, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        )
+        .bind(m.id)
+        .bind(m.owner_id)
+        .bind(m.note_id)
+        .bind(m.position)
+        .bind(&m.mime)
+        .bind(&m.original_key)
+        .bind(m.original_width)
+        .bind(m.original_height)
+        .bind(&m.small_key)
+        .bind(m.small_width)
+        .bind(m.small_height)
+        .bind(&m.blurhash)
+        .bind(m.phash)
+        .bind(&m.description)
+        .bind(m.created_at)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn media(&self, id: i64) -> Result<Option<MediaRow>> {
+        let sql = format!("SELECT {MEDIA_COLS} FROM media WHERE id = $1");
+        Ok(on_read!(self, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id)
+            .fetch_optional(p)
+            .await)?)
+    }
+
+    /// Set a medium's alt text; false when it is not the owner's.
+    pub async fn set_media_description(
+        &self,
+        id: i64,
+        owner: i64,
+        description: &str,
+    ) -> Result<bool> {
+        let n = on_write!(self, |p| sqlx::query(
+            "UPDATE media SET description = $3 WHERE id = $1 AND owner_id = $2"
+        )
+        .bind(id)
+        .bind(owner)
+        .bind(description)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(n > 0)
+    }
+
+    /// The media of these notes, by note, in position order.
+    pub async fn media_of_notes(&self, notes: &[i64]) -> Result<HashMap<i64, Vec<MediaRow>>> {
+        let mut out: HashMap<i64, Vec<MediaRow>> = HashMap::new();
+        if notes.is_empty() {
+            return Ok(out);
+        }
+        let sql = format!(
+            "SELECT {MEDIA_COLS} FROM media WHERE note_id IN ({}) ORDER BY note_id, position",
+            placeholders(1, notes.len())
+        );
+        let rows: Vec<MediaRow> = on_read!(self, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+            for n in notes {
+                q = q.bind(*n);
+            }
+            q.fetch_all(p).await
+        })?;
+        for m in rows {
+            if let Some(n) = m.note_id {
+                out.entry(n).or_default().push(m);
+            }
+        }
+        Ok(out)
+    }
+}
