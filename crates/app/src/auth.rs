@@ -75,8 +75,13 @@ pub async fn register_app(ctx: &Ctx, input: NewAppInput) -> Result<RegisteredApp
     }
     let scopes = Scopes::parse(input.scopes.as_deref().unwrap_or(""))?;
     let website = input.website.map(|w| w.trim().to_owned()).filter(|w| !w.is_empty());
-    if website.as_ref().is_some_and(|w| w.len() > 2000 || w.contains('\0')) {
-        return Err(ValidationError::new("website", "is too long").into());
+    if website.as_ref().is_some_and(|w| {
+        let lower = w.to_ascii_lowercase();
+        w.len() > 2000
+            || w.chars().any(char::is_control)
+            || !(lower.starts_with("https://") || lower.starts_with("http://"))
+    }) {
+        return Err(ValidationError::new("website", "must be an http(s) URL").into());
     }
     let client_secret = random_secret();
     let app = NewApp {

@@ -11,8 +11,9 @@ pub async fn like(ctx: &Ctx, actor: &AccountRow, note: i64) -> Result<NoteView> 
     notes::get_visible(ctx, Some(actor.id), note).await
 }
 
+/// Undo a like. Allowed even when the note is no longer visible to the member (they unfollowed
+/// its author): one's own likes must always be removable.
 pub async fn unlike(ctx: &Ctx, actor: &AccountRow, note: i64) -> Result<NoteView> {
-    notes::get_visible(ctx, Some(actor.id), note).await?;
     ctx.store.unlike(actor.id, note).await?;
     notes::get_visible(ctx, Some(actor.id), note).await
 }
@@ -34,8 +35,8 @@ pub async fn collect(
     notes::get_visible(ctx, Some(actor.id), note).await
 }
 
+/// Take a note out of the member's boards, visible to them or not (as [`unlike`]).
 pub async fn uncollect(ctx: &Ctx, actor: &AccountRow, note: i64) -> Result<NoteView> {
-    notes::get_visible(ctx, Some(actor.id), note).await?;
     ctx.store.uncollect(actor.id, note).await?;
     notes::get_visible(ctx, Some(actor.id), note).await
 }

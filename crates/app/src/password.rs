@@ -5,6 +5,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use nb_domain::Password;
+use tokio::sync::Semaphore;
 
 use crate::AppError;
 
@@ -33,8 +34,17 @@ fn hasher(p: HashParams) -> Result<Argon2<'static>, AppError> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
+/// Each Argon2 run takes its memory cost (19 MiB by default): at most this many run at once, the
+/// rest wait their turn, so a burst of logins cannot exhaust memory.
+static RUNNING: Semaphore = Semaphore::const_new(4);
+
+async fn permit() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    RUNNING.acquire().await.map_err(|e| AppError::Internal(format!("hash permits: {e}")))
+}
+
 /// Hash a password into a PHC string (`$argon2id$v=19$...`).
 pub async fn hash(password: &Password, params: HashParams) -> Result<String, AppError> {
+    let _permit = permit().await?;
     let pw = password.expose().to_owned();
     tokio::task::spawn_blocking(move || {
         hasher(params)?
@@ -48,6 +58,7 @@ pub async fn hash(password: &Password, params: HashParams) -> Result<String, App
 
 /// Check a password against a stored PHC string (its own parameters apply).
 pub async fn verify(password: &Password, phc: &str) -> Result<bool, AppError> {
+    let _permit = permit().await?;
     let pw = password.expose().to_owned();
     let phc = phc.to_owned();
     tokio::task::spawn_blocking(move || {

@@ -165,9 +165,14 @@ impl Auth {
         self.scoped(scope)
     }
 
-    /// Who is looking, for visibility checks on public endpoints.
+    /// Who is looking, for visibility checks on public endpoints. Only a token that may read
+    /// statuses identifies its member; with any other token the request reads as signed out, so
+    /// a posting-only app cannot read its member's friends-only notes.
     pub fn viewer(&self) -> Option<&AccountRow> {
-        self.0.as_ref().and_then(|p| p.account.as_ref())
+        self.0
+            .as_ref()
+            .filter(|p| p.scopes.allows("read:statuses"))
+            .and_then(|p| p.account.as_ref())
     }
 }
 

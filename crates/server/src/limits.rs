@@ -64,13 +64,14 @@ impl Default for RateLimits {
     }
 }
 
-/// A window's start and how many requests it has counted.
-type Window = (Instant, u32);
+/// A window's start, its length and how many requests it has counted.
+type Window = (Instant, Duration, u32);
 
 /// Counters per (bucket, address).
 #[derive(Debug, Default)]
 pub struct Limiter {
     windows: Mutex<HashMap<(&'static str, IpAddr), Window>>,
+    sweep_at: std::sync::atomic::AtomicUsize,
 }
 
 impl Limiter {
@@ -79,17 +80,20 @@ impl Limiter {
         let now = Instant::now();
         let per = Duration::from_secs(limit.per_secs);
         let mut map = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, (start, _)| now.duration_since(*start) < per);
+        // Amortised clean-up: when the map has doubled since the last sweep, drop every window
+        // that has ended (each by its own length).
+        if map.len() > self.sweep_at.load(std::sync::atomic::Ordering::Relaxed) {
+            map.retain(|_, (start, len, _)| now.duration_since(*start) < *len);
+            self.sweep_at.store((map.len() * 2).max(10_000), std::sync::atomic::Ordering::Relaxed);
         }
-        let entry = map.entry((bucket, addr)).or_insert((now, 0));
-        if now.duration_since(entry.0) >= per {
-            *entry = (now, 0);
+        let entry = map.entry((bucket, addr)).or_insert((now, per, 0));
+        if now.duration_since(entry.0) >= entry.1 {
+            *entry = (now, per, 0);
         }
-        if entry.1 >= limit.count {
-            return Err(per.saturating_sub(now.duration_since(entry.0)));
+        if entry.2 >= limit.count {
+            return Err(entry.1.saturating_sub(now.duration_since(entry.0)));
         }
-        entry.1 += 1;
+        entry.2 += 1;
         Ok(())
     }
 }
@@ -108,7 +112,8 @@ pub fn client_addr(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAd
         .flat_map(|v| v.split(','))
         .filter_map(|a| a.trim().parse().ok())
         .collect();
-    forwarded.iter().rev().find(|ip| !is_trusted(ip)).or(forwarded.first()).copied().unwrap_or(peer)
+    // Every hop trusted: take the nearest one, which the client cannot write.
+    forwarded.iter().rev().find(|ip| !is_trusted(ip)).or(forwarded.last()).copied().unwrap_or(peer)
 }
 
 fn too_many(wait: Duration) -> Response {
@@ -135,7 +140,11 @@ async fn limited(
     let limits = &state.config.rate_limits;
     let Some(peer) = peer else { return next.run(req).await };
     let addr = client_addr(peer.ip(), req.headers(), &limits.trusted_proxies);
-    if addr.is_loopback() {
+    // Only a request made on this machine, not one whose header claims so, is exempt.
+    if addr.is_loopback()
+        && peer.ip().is_loopback()
+        && !req.headers().contains_key("x-forwarded-for")
+    {
         return next.run(req).await;
     }
     match state.limiter.hit(bucket, addr, limit(limits)) {
@@ -183,6 +192,15 @@ mod tests {
             client_addr(local, &headers("203.0.113.1"), &trusted).to_string(),
             "203.0.113.1"
         );
+        // Only trusted hops: the nearest counts, not what the client wrote first.
+        assert_eq!(
+            client_addr(local, &headers("203.0.113.1, 10.0.0.2"), &trusted).to_string(),
+            "203.0.113.1"
+        );
+        assert_eq!(
+            client_addr(local, &headers("127.0.0.1, 10.0.0.3"), &trusted).to_string(),
+            "10.0.0.3"
+        );
         // A client cannot hide behind a forged first hop: the nearest untrusted one counts.
         assert_eq!(
             client_addr(local, &headers("1.2.3.4, 203.0.113.9, 10.0.0.2"), &trusted).to_string(),
@@ -202,6 +220,7 @@ mod tests {
         assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(50));
         assert!(l.hit("y", ip, lim).is_ok(), "buckets are separate");
         assert!(l.hit("x", "203.0.113.2".parse().unwrap(), lim).is_ok(), "addresses too");
-        assert!(l.hit("x", ip, Limit { count: 2, per_secs: 0 }).is_ok(), "a new window");
+        let instant = Limit { count: 1, per_secs: 0 };
+        assert!(l.hit("z", ip, instant).is_ok() && l.hit("z", ip, instant).is_ok(), "windows end");
     }
 }

@@ -309,9 +309,10 @@ impl Store {
                 tx.commit().await?;
                 return Ok(false);
             }
-            sqlx::query(
+            // A concurrent first collect (a double tap) may have won: then this one is a no-op.
+            let inserted = sqlx::query(
                 "INSERT INTO collects (account_id, note_id, id, board_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
             )
             .bind(account)
             .bind(note)
@@ -320,6 +321,9 @@ impl Store {
             .bind(act.at)
             .execute(&mut *tx)
             .await?;
+            if inserted.rows_affected() == 0 {
+                return Ok(false);
+            }
             sqlx::query("UPDATE boards SET notes_count = notes_count + 1 WHERE id = $1")
                 .bind(board)
                 .execute(&mut *tx)

@@ -137,7 +137,10 @@ macro_rules! home_sql {
                 $dir,
                 " LIMIT $4) page JOIN notes n ON n.id = page.note_id"
             ),
-            "1 = 1",
+            // Fan-out and unfollow can race (PostgreSQL, READ COMMITTED): a private note shows
+            // only while its reader still may see it.
+            "(n.visibility <> 'private' OR n.author_id = $1 OR EXISTS (SELECT 1 FROM follows f \
+             WHERE f.follower_id = $1 AND f.followee_id = n.author_id))",
             concat!("page.note_id ", $dir)
         )
     };

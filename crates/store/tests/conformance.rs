@@ -501,7 +501,10 @@ async fn media_attach_once_in_order(s: &Store) {
         s.note(again.id).await.unwrap().is_none() && s.note(theirs.id).await.unwrap().is_none()
     );
     assert_eq!(s.account(ann).await.unwrap().unwrap().notes_count, 2);
-    // Deleting the note deletes its media references.
+    // Deleting the note detaches its media, for a redraft.
     s.delete_note(with_photos.id).await.unwrap();
-    assert!(s.media(id(31)).await.unwrap().is_none());
+    assert_eq!(s.media(id(31)).await.unwrap().unwrap().note_id, None);
+    let mut redraft = note(43, ann, "redraft");
+    redraft.media_ids = vec![id(31)];
+    s.insert_note(&redraft).await.unwrap();
 }

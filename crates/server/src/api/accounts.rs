@@ -104,11 +104,22 @@ pub async fn statuses(
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
     Params(p): Params<PageParams>,
+    Params(filter): Params<ProfileFilter>,
 ) -> Result<(HeaderMap, Json<Value>), ApiError> {
     let author = accounts::get(&s.ctx, path_id(&id)?).await?;
+    // Notes cannot be pinned yet: the pinned tab is empty, not a copy of the newest notes.
+    if filter.pinned.is_some_and(|f| f.0) {
+        return Ok((HeaderMap::new(), Json(Value::Array(Vec::new()))));
+    }
     let viewer = auth.viewer().map(|a| a.id);
     let notes = feeds::author(&s.ctx, viewer, author.id, &p.page(20, 40)).await?;
     note_listing(&s.ctx, viewer, &base, &uri, &notes).await
+}
+
+/// Profile-tab filters clients send with `/accounts/:id/statuses`.
+#[derive(Deserialize, Default)]
+pub struct ProfileFilter {
+    pinned: Option<Flag>,
 }
 
 fn relationship_json(r: &Relationship) -> Value {

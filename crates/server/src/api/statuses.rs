@@ -8,8 +8,8 @@ use nb_app::posts::{self, Post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::de::{IdParam, path_id};
-use super::entities;
+use super::de::{Flag, IdParam, path_id};
+use super::entities::{self, View};
 use super::paging::{PageParams, link_header};
 use crate::error::ApiError;
 use crate::extract::{Auth, BaseUrl, Input, Params};
@@ -25,6 +25,13 @@ pub struct CreateStatus {
     media_ids: Vec<IdParam>,
     #[serde(default, rename = "media_ids[]")]
     media_ids_form: Vec<IdParam>,
+    // Mastodon options Notebridge does not offer yet: refused with a reason, never dropped.
+    scheduled_at: Option<String>,
+    poll: Option<Value>,
+    #[serde(rename = "poll[options][]")]
+    poll_form: Option<Vec<String>>,
+    spoiler_text: Option<String>,
+    sensitive: Option<Flag>,
     /// Notebridge extension: the note's title.
     title: Option<String>,
     visibility: Option<String>,
@@ -39,6 +46,17 @@ pub async fn create(
     Input(p): Input<CreateStatus>,
 ) -> Result<Json<Value>, ApiError> {
     let me = auth.user("write:statuses")?;
+    let unsupported = [
+        ("scheduled_at", p.scheduled_at.as_deref().is_some_and(|s| !s.is_empty())),
+        ("poll", p.poll.is_some() || p.poll_form.is_some()),
+        ("spoiler_text", p.spoiler_text.as_deref().is_some_and(|s| !s.trim().is_empty())),
+        ("sensitive", p.sensitive.is_some_and(|f| f.0)),
+    ];
+    if let Some((name, _)) = unsupported.iter().find(|(_, given)| *given) {
+        return Err(ApiError::unprocessable(format!(
+            "Validation failed: {name} is not supported on this server yet"
+        )));
+    }
     let media_ids: Vec<i64> = p.media_ids.iter().chain(&p.media_ids_form).map(|m| m.0).collect();
     if let Some(IdParam(target)) = p.in_reply_to_id {
         if p.title.as_deref().is_some_and(|t| !t.is_empty()) {
@@ -95,9 +113,16 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let me = auth.user("write:statuses")?;
-    let post = posts::delete(&s.ctx, me, path_id(&id)?).await?;
-    // As Mastodon: the deleted status with its source text, for "delete and redraft".
-    let mut v = entities::post_status(&base, &post, &Default::default());
+    let id = path_id(&id)?;
+    // Rendered as it was, photos included, for "delete and redraft" (the photos are detached,
+    // not deleted, so the redraft can attach them again).
+    let before = posts::get(&s.ctx, Some(me.id), id).await?;
+    let view = match &before {
+        Post::Note(n) => View::load(&s.ctx, Some(me.id), std::slice::from_ref(n), &[]).await?,
+        Post::Comment(_) => View::default(),
+    };
+    let post = posts::delete(&s.ctx, me, id).await?;
+    let mut v = entities::post_status(&base, &post, &view);
     v["text"] = json!(match &post {
         Post::Note(n) => &n.body,
         Post::Comment(c) => &c.body,

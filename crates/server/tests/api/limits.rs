@@ -85,3 +85,28 @@ async fn posting_and_login_are_limited_too() {
     assert_eq!(login().await.unwrap().status(), 400);
     assert_eq!(login().await.unwrap().status(), 429);
 }
+
+#[tokio::test]
+async fn a_forwarded_loopback_address_is_not_exempt() {
+    let config = ServerConfig {
+        rate_limits: RateLimits {
+            login: Limit { count: 1, per_secs: 60 },
+            ..RateLimits::default()
+        },
+        ..ServerConfig::default()
+    };
+    let app = spawn_with(Settings::default(), config).await;
+    let login = || {
+        app.http
+            .post(app.url("/oauth/token"))
+            .header("x-forwarded-for", "127.0.0.1")
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", "x"),
+                ("client_secret", "y"),
+            ])
+            .send()
+    };
+    assert_eq!(login().await.unwrap().status(), 401);
+    assert_eq!(login().await.unwrap().status(), 429);
+}

@@ -83,6 +83,25 @@ async fn upload_attach_and_serve() {
     let bytes = res.bytes().await.unwrap();
     assert_eq!(&bytes[..2], b"\xFF\xD8", "a JPEG");
     assert!(!bytes.windows(4).any(|w| w == b"Exif"), "no metadata");
+    // Delete and redraft: the deleted note answers with its photos, which can be attached again.
+    let nid = note["id"].as_str().unwrap();
+    let res = app
+        .http
+        .delete(app.url(&format!("/api/v1/statuses/{nid}")))
+        .bearer_auth(&ann.token)
+        .send()
+        .await
+        .unwrap();
+    let deleted: Value = res.json().await.unwrap();
+    assert_eq!(deleted["media_attachments"].as_array().unwrap().len(), 2);
+    let res = app
+        .post_json(
+            &ann.token,
+            "/api/v1/statuses",
+            json!({"status": "redraft", "media_ids": [ids[1], ids[0]]}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
     // Attached media cannot be attached again.
     let res = app
         .post_json(

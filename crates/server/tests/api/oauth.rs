@@ -27,6 +27,14 @@ async fn app_registration_validates() {
     let res = app
         .http
         .post(app.url("/api/v1/apps"))
+        .json(&json!({"client_name": "x", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "website": "javascript:alert(1)"}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 422).await;
+    let res = app
+        .http
+        .post(app.url("/api/v1/apps"))
         .json(&json!({"client_name": "x", "redirect_uris": ["https://a.example/cb", "urn:ietf:wg:oauth:2.0:oob"], "scopes": "read delete:all"}))
         .send()
         .await

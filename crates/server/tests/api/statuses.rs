@@ -211,3 +211,62 @@ async fn idempotency_key_makes_retries_safe() {
         app.get(&ann.token, "/api/v1/accounts/verify_credentials").await.json().await.unwrap();
     assert_eq!(me["statuses_count"], 2);
 }
+
+#[tokio::test]
+async fn a_write_only_token_reads_as_signed_out() {
+    let app = spawn_app().await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    app.post_json(&bob.token, &format!("/api/v1/accounts/{}/follow", ann.id), json!({})).await;
+    let res = app
+        .post_json(
+            &ann.token,
+            "/api/v1/statuses",
+            json!({"status": "friends", "visibility": "private"}),
+        )
+        .await;
+    let id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    // Carl follows ann too, but his app may only post and follow.
+    let poster = app.member_with_scopes("carl", "write:statuses write:follows").await;
+    app.post_json(&poster.token, &format!("/api/v1/accounts/{}/follow", ann.id), json!({})).await;
+    expect_error(app.get(&poster.token, &format!("/api/v1/statuses/{id}")).await, 404).await;
+    let notes: Value = app
+        .get(&poster.token, &format!("/api/v1/accounts/{}/statuses", ann.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(notes.as_array().unwrap().is_empty());
+    assert_eq!(app.get(&bob.token, &format!("/api/v1/statuses/{id}")).await.status(), 200);
+}
+
+#[tokio::test]
+async fn unsupported_options_are_refused_not_dropped() {
+    let app = spawn_app().await;
+    let ann = app.member("ann").await;
+    for body in [
+        json!({"status": "later", "scheduled_at": "2030-01-01T00:00:00Z"}),
+        json!({"status": "vote", "poll": {"options": ["a", "b"], "expires_in": 3600}}),
+        json!({"status": "cw", "spoiler_text": "spoilers"}),
+        json!({"status": "nsfw", "sensitive": true}),
+    ] {
+        let v = expect_error(app.post_json(&ann.token, "/api/v1/statuses", body).await, 422).await;
+        assert!(v["error"].as_str().unwrap().contains("not supported"));
+    }
+    // What clients send by default is fine.
+    let res = app
+        .post_json(
+            &ann.token,
+            "/api/v1/statuses",
+            json!({"status": "ok", "sensitive": false, "spoiler_text": ""}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let pinned: Value = app
+        .get(&ann.token, &format!("/api/v1/accounts/{}/statuses?pinned=true", ann.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pinned, json!([]));
+}
