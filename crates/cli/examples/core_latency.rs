@@ -119,7 +119,11 @@ async fn main() -> anyhow::Result<()> {
     let http = reqwest::Client::new();
     let app: Value = http
         .post(format!("{base}/api/v1/apps"))
-        .form(&[("client_name", "bench"), ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"), ("scopes", "read write")])
+        .form(&[
+            ("client_name", "bench"),
+            ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"),
+            ("scopes", "read write"),
+        ])
         .send()
         .await?
         .json()
@@ -144,7 +148,11 @@ async fn main() -> anyhow::Result<()> {
     let mut timed = Vec::with_capacity(SAMPLES);
     for i in 0..SAMPLES + 100 {
         let s = Instant::now();
-        let res = http.get(format!("{base}/api/v1/timelines/home?limit=20")).bearer_auth(&token).send().await?;
+        let res = http
+            .get(format!("{base}/api/v1/timelines/home?limit=20"))
+            .bearer_auth(&token)
+            .send()
+            .await?;
         assert!(res.status().is_success());
         let _ = res.bytes().await?;
         if i >= 100 {
@@ -155,7 +163,8 @@ async fn main() -> anyhow::Result<()> {
     for i in 0..SAMPLES + 100 {
         let id = (T0 + (i as i64 * 7919) % notes) << 16;
         let s = Instant::now();
-        let res = http.get(format!("{base}/api/v1/statuses/{id}")).bearer_auth(&token).send().await?;
+        let res =
+            http.get(format!("{base}/api/v1/statuses/{id}")).bearer_auth(&token).send().await?;
         assert!(res.status().is_success());
         let _ = res.bytes().await?;
         if i >= 100 {
