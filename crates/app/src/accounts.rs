@@ -120,3 +120,64 @@ pub async fn set_role(ctx: &Ctx, handle: &str, role: Role) -> Result<AccountRow>
     ctx.store.set_account_role(account.id, role.as_str()).await?;
     get(ctx, account.id).await
 }
+
+/// What a member may change about their profile; `None` leaves a part as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChanges {
+    pub display_name: Option<String>,
+    pub bio: Option<String>,
+    /// An empty string clears the region.
+    pub home_region: Option<String>,
+    /// BCP 47 tags, the interface language first.
+    pub languages: Option<Vec<String>>,
+}
+
+/// The longest bio, as Mastodon's `note`.
+pub const MAX_BIO: usize = 500;
+
+pub async fn update_profile(ctx: &Ctx, me: &AccountRow, c: ProfileChanges) -> Result<AccountRow> {
+    let display_name = match c.display_name.as_deref() {
+        Some(d) => DisplayName::parse(d)?.as_str().to_owned(),
+        None => me.display_name.clone(),
+    };
+    let bio = match c.bio {
+        Some(b) => {
+            let b = b.trim().to_owned();
+            if b.chars().count() > MAX_BIO || b.contains('\0') {
+                return Err(ValidationError::new(
+                    "note",
+                    format!("must be at most {MAX_BIO} characters"),
+                )
+                .into());
+            }
+            b
+        }
+        None => me.bio.clone(),
+    };
+    let home_region = match c.home_region.as_deref().map(str::trim) {
+        Some("") => None,
+        Some(r) => Some(RegionCode::parse(r)?.as_str().to_owned()),
+        None => me.home_region.clone(),
+    };
+    let languages = match c.languages {
+        Some(list) => {
+            let mut tags: Vec<LanguageTag> = Vec::new();
+            for l in list.iter().filter(|l| !l.trim().is_empty()).take(8) {
+                let t = LanguageTag::parse(l)?;
+                if !tags.contains(&t) {
+                    tags.push(t);
+                }
+            }
+            if tags.is_empty() {
+                return Err(
+                    ValidationError::new("languages", "must name at least one language").into()
+                );
+            }
+            tags.iter().map(LanguageTag::as_str).collect::<Vec<_>>().join(",")
+        }
+        None => me.languages.clone(),
+    };
+    let update = nb_store::ProfileUpdate { display_name, bio, home_region, languages };
+    ctx.store.update_profile(me.id, &update).await?;
+    get(ctx, me.id).await
+}

@@ -1,6 +1,6 @@
 //! Follows. Blocks and mutes arrive in a later slice.
 
-use nb_store::AccountRow;
+use nb_store::{AccountRow, ListedProfile, Page};
 
 use crate::{AppError, Ctx, Result, accounts, auth};
 
@@ -34,4 +34,16 @@ pub async fn unfollow(ctx: &Ctx, actor: &AccountRow, target: i64) -> Result<Rela
     accounts::get(ctx, target).await?;
     ctx.store.unfollow(actor.id, target).await?;
     relationship(ctx, actor.id, target).await
+}
+
+/// Who follows `account`, most recent first.
+pub async fn followers(ctx: &Ctx, account: i64, page: &Page) -> Result<Vec<ListedProfile>> {
+    accounts::get(ctx, account).await?;
+    Ok(ctx.store.followers(account, page).await?)
+}
+
+/// Whom `account` follows, most recent first.
+pub async fn following(ctx: &Ctx, account: i64, page: &Page) -> Result<Vec<ListedProfile>> {
+    accounts::get(ctx, account).await?;
+    Ok(ctx.store.following(account, page).await?)
 }

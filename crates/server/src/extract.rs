@@ -28,6 +28,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Input<T> {
             .unwrap_or("")
             .to_ascii_lowercase();
         let query = req.uri().query().unwrap_or("").to_owned();
+        if content_type.starts_with("multipart/form-data") {
+            return parse_multipart(req, state).await.map(Input);
+        }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large")
@@ -53,6 +56,43 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Input<T> {
             ))
         }
     }
+}
+
+/// Text fields of a multipart form (some clients, Tusky among them, send every form this way).
+/// Repeated `key[]` fields become arrays. Files are not accepted here: endpoints that take
+/// uploads read the multipart body themselves.
+async fn parse_multipart<S: Send + Sync, T: DeserializeOwned>(
+    req: Request,
+    state: &S,
+) -> Result<T, ApiError> {
+    let mut form = axum::extract::Multipart::from_request(req, state).await.map_err(|e| {
+        ApiError::bad_request(format!("Could not read the form: {}", e.body_text()))
+    })?;
+    let mut fields = serde_json::Map::new();
+    while let Some(field) = form.next_field().await.map_err(|e| {
+        ApiError::new(e.status(), format!("Could not read the form: {}", e.body_text()))
+    })? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if field.file_name().is_some() {
+            return Err(ApiError::unprocessable(format!(
+                "Validation failed: {name}: file uploads are not supported on this endpoint"
+            )));
+        }
+        let text = field.text().await.map_err(|e| {
+            ApiError::bad_request(format!("Could not read the form: {}", e.body_text()))
+        })?;
+        match fields.get_mut(&name) {
+            Some(serde_json::Value::Array(list)) => list.push(text.into()),
+            _ if name.ends_with("[]") => {
+                fields.insert(name, serde_json::Value::Array(vec![text.into()]));
+            }
+            _ => {
+                fields.insert(name, text.into());
+            }
+        }
+    }
+    serde_json::from_value(serde_json::Value::Object(fields))
+        .map_err(|e| ApiError::unprocessable(format!("Invalid parameter: {e}")))
 }
 
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {

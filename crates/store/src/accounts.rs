@@ -61,6 +61,15 @@ pub struct Profile {
     pub last_note_at: Option<i64>,
 }
 
+/// The parts of a profile its member edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileUpdate {
+    pub display_name: String,
+    pub bio: String,
+    pub home_region: Option<String>,
+    pub languages: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewAccount {
     pub id: i64,
@@ -159,6 +168,23 @@ impl Store {
                 .fetch_optional(p)
                 .await)?;
         Ok(row.is_some())
+    }
+
+    /// Replace the editable parts of a profile.
+    pub async fn update_profile(&self, id: i64, p: &ProfileUpdate) -> Result<()> {
+        on_write!(self, |pool| sqlx::query(
+            "UPDATE accounts SET display_name = $2, bio = $3, home_region = $4, languages = $5 \
+             WHERE id = $1"
+        )
+        .bind(id)
+        .bind(&p.display_name)
+        .bind(&p.bio)
+        .bind(&p.home_region)
+        .bind(&p.languages)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
     }
 
     pub async fn set_account_role(&self, id: i64, role: &str) -> Result<()> {

@@ -1,7 +1,8 @@
 use crate::Store;
 use crate::db::{on_read, on_write};
-use crate::engagement::{Act, NOTIFY_ONCE};
+use crate::engagement::{Act, ListedProfile, NOTIFY_ONCE};
 use crate::error::Result;
+use crate::page::Page;
 
 /// How many of a followee's latest notes a new follower's home feed receives at once.
 const BACKFILL: i64 = 40;
@@ -13,11 +14,12 @@ impl Store {
         on_write!(self, |p| {
             let mut tx = p.begin().await?;
             let done = sqlx::query(
-                "INSERT INTO follows (follower_id, followee_id, created_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT DO NOTHING",
+                "INSERT INTO follows (follower_id, followee_id, id, created_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (follower_id, followee_id) DO NOTHING",
             )
             .bind(follower)
             .bind(followee)
+            .bind(act.id)
             .bind(act.at)
             .execute(&mut *tx)
             .await?;
@@ -98,5 +100,65 @@ impl Store {
         .fetch_optional(p)
         .await)?;
         Ok(row.is_some())
+    }
+}
+
+/// `SELECT` a page of profiles from `follows`: `$key` is the column matched to $1, `$other` the
+/// account listed. $1 account, $2 upper, $3 lower, $4 limit.
+macro_rules! follow_list {
+    ($key:literal, $other:literal, $dir:literal) => {
+        concat!(
+            "SELECT f.id AS cursor, a.id, a.handle, a.display_name, a.bio, a.home_region, \
+             a.languages, a.role, a.created_at, a.notes_count, a.followers_count, \
+             a.following_count, a.last_note_at FROM (SELECT ",
+            $other,
+            " AS account_id, id FROM follows WHERE ",
+            $key,
+            " = $1 AND id < $2 AND id > $3 ORDER BY id ",
+            $dir,
+            " LIMIT $4) f JOIN accounts a ON a.id = f.account_id ORDER BY f.id ",
+            $dir
+        )
+    };
+}
+
+impl Store {
+    /// Who follows `account`, most recent first; `cursor` is the follow's id.
+    pub async fn followers(&self, account: i64, page: &Page) -> Result<Vec<ListedProfile>> {
+        let sql = if page.ascending() {
+            follow_list!("followee_id", "follower_id", "ASC")
+        } else {
+            follow_list!("followee_id", "follower_id", "DESC")
+        };
+        self.follow_page(sql, account, page).await
+    }
+
+    /// Whom `account` follows, most recent first; `cursor` is the follow's id.
+    pub async fn following(&self, account: i64, page: &Page) -> Result<Vec<ListedProfile>> {
+        let sql = if page.ascending() {
+            follow_list!("follower_id", "followee_id", "ASC")
+        } else {
+            follow_list!("follower_id", "followee_id", "DESC")
+        };
+        self.follow_page(sql, account, page).await
+    }
+
+    async fn follow_page(
+        &self,
+        sql: &'static str,
+        account: i64,
+        page: &Page,
+    ) -> Result<Vec<ListedProfile>> {
+        let mut rows: Vec<ListedProfile> = on_read!(self, |p| sqlx::query_as(sql)
+            .bind(account)
+            .bind(page.upper())
+            .bind(page.lower())
+            .bind(page.limit())
+            .fetch_all(p)
+            .await)?;
+        if page.ascending() {
+            rows.reverse();
+        }
+        Ok(rows)
     }
 }

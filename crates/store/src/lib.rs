@@ -19,7 +19,7 @@ mod notes;
 mod notifications;
 mod page;
 
-pub use accounts::{AccountRow, NewAccount, Profile};
+pub use accounts::{AccountRow, NewAccount, Profile, ProfileUpdate};
 pub use apps::{AppRow, NewApp, NewToken, TokenRow};
 pub use comments::{CommentNotice, CommentView, NewComment, THREAD_LIMIT};
 pub use db::{Arg, Backend, Store, StoreOptions};

@@ -12,6 +12,7 @@ conformance!(
     roles_change,
     apps_and_tokens,
     notes_round_trip_with_counts,
+    follow_counts_hold_for_many_follows,
     feeds_page_by_id,
     home_feed_follows_the_graph,
     private_notes_stay_with_followers,
@@ -147,6 +148,21 @@ async fn notes_round_trip_with_counts(s: &Store) {
     assert_eq!((acc.notes_count, acc.last_note_at), (1, Some(T0 + 10)));
     assert!(s.insert_note(&n).await.is_err(), "same id twice");
     assert_eq!(s.account(a.id).await.unwrap().unwrap().notes_count, 1, "failed write left nothing");
+}
+
+async fn follow_counts_hold_for_many_follows(s: &Store) {
+    let ann = account(1, "ann");
+    s.insert_account(&ann).await.unwrap();
+    for i in 0..30 {
+        let other = account(100 + i, &format!("member{i}"));
+        s.insert_account(&other).await.unwrap();
+        assert!(s.follow(ann.id, other.id, act(i)).await.unwrap());
+        assert!(s.follow(other.id, ann.id, act(100 + i)).await.unwrap());
+    }
+    let a = s.account(ann.id).await.unwrap().unwrap();
+    assert_eq!((a.following_count, a.followers_count), (30, 30));
+    assert_eq!(s.followers(ann.id, &Page::newest(40)).await.unwrap().len(), 30);
+    assert_eq!(s.following(ann.id, &Page::newest(40)).await.unwrap().len(), 30);
 }
 
 async fn feeds_page_by_id(s: &Store) {

@@ -39,7 +39,7 @@ async fn seed(s: &Store) {
     }
     for a in 0..ACCOUNTS {
         for k in 1..=FOLLOWS_EACH {
-            let act = Act { id: 0, notification_id: (a * 100 + k) << 8, at: T0 };
+            let act = Act { id: a * 100 + k + 1, notification_id: (a * 100 + k) << 8, at: T0 };
             s.follow(a + 1, (a + k * 7) % ACCOUNTS + 1, act).await.unwrap();
         }
     }

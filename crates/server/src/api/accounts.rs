@@ -1,7 +1,7 @@
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
-use nb_app::accounts::{self, Registrar, Registration};
+use nb_app::accounts::{self, ProfileChanges, Registrar, Registration};
 use nb_app::auth;
 use nb_app::feeds;
 use nb_app::social::{self, Relationship};
@@ -181,4 +181,106 @@ pub async fn relationships(
         out.push(relationship_json(&social::relationship(&s.ctx, me.id, *target).await?));
     }
     Ok(Json(Value::Array(out)))
+}
+
+#[derive(Deserialize)]
+pub struct CredentialsUpdate {
+    display_name: Option<String>,
+    note: Option<String>,
+    #[serde(rename = "source[language]")]
+    source_language: Option<String>,
+    source: Option<SourceUpdate>,
+    /// Notebridge extensions.
+    home_region: Option<String>,
+    #[serde(default, rename = "languages[]")]
+    languages_form: Vec<String>,
+    languages: Option<Vec<String>>,
+    avatar: Option<Value>,
+    header: Option<Value>,
+}
+
+#[derive(Deserialize)]
+pub struct SourceUpdate {
+    language: Option<String>,
+}
+
+/// `PATCH /api/v1/accounts/update_credentials`: display name, bio, languages (the interface
+/// language through `source[language]`, or the whole list through `languages[]`), region.
+pub async fn update_credentials(
+    State(s): State<AppState>,
+    auth: Auth,
+    BaseUrl(base): BaseUrl,
+    Input(p): Input<CredentialsUpdate>,
+) -> Result<Json<Value>, ApiError> {
+    let me = auth.user("write:accounts")?;
+    if p.avatar.is_some() || p.header.is_some() {
+        return Err(ApiError::unprocessable(
+            "Validation failed: avatar and header images are not supported yet",
+        ));
+    }
+    let interface = p.source_language.or(p.source.and_then(|s| s.language));
+    let languages = match (
+        p.languages.or((!p.languages_form.is_empty()).then_some(p.languages_form)),
+        interface,
+    ) {
+        (Some(list), _) => Some(list),
+        // A new interface language goes first; the others keep their order.
+        (None, Some(first)) => {
+            let mut list = vec![first.clone()];
+            list.extend(
+                me.languages.split(',').filter(|l| !l.is_empty() && *l != first).map(str::to_owned),
+            );
+            Some(list)
+        }
+        (None, None) => None,
+    };
+    let changes = ProfileChanges {
+        display_name: p.display_name,
+        bio: p.note,
+        home_region: p.home_region,
+        languages,
+    };
+    let updated = accounts::update_profile(&s.ctx, me, changes).await?;
+    Ok(Json(entities::credential_account(&base, &updated)))
+}
+
+async fn follow_listing(
+    list: Vec<nb_app::ListedProfile>,
+    base: &str,
+    uri: &axum::http::Uri,
+) -> (HeaderMap, Json<Value>) {
+    let headers = super::paging::link_header(
+        base,
+        uri,
+        list.first().map(|l| l.cursor),
+        list.last().map(|l| l.cursor),
+    );
+    (
+        headers,
+        Json(Value::Array(list.iter().map(|l| entities::account(base, &l.profile)).collect())),
+    )
+}
+
+pub async fn followers(
+    State(s): State<AppState>,
+    _auth: Auth,
+    BaseUrl(base): BaseUrl,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+    Params(p): Params<PageParams>,
+) -> Result<(HeaderMap, Json<Value>), ApiError> {
+    let list = social::followers(&s.ctx, path_id(&id)?, &p.page(40, 80)).await?;
+    Ok(follow_listing(list, &base, &uri).await)
+}
+
+pub async fn following(
+    State(s): State<AppState>,
+    _auth: Auth,
+    BaseUrl(base): BaseUrl,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+    Params(p): Params<PageParams>,
+) -> Result<(HeaderMap, Json<Value>), ApiError> {
+    let list = social::following(&s.ctx, path_id(&id)?, &p.page(40, 80)).await?;
+    Ok(follow_listing(list, &base, &uri).await)
 }

@@ -38,10 +38,16 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 .route_layer(from_fn_with_state(state.clone(), limits::registration)),
         )
         .route("/v1/accounts/verify_credentials", get(accounts::verify_credentials))
+        .route(
+            "/v1/accounts/update_credentials",
+            axum::routing::patch(accounts::update_credentials),
+        )
         .route("/v1/accounts/lookup", get(accounts::lookup))
         .route("/v1/accounts/relationships", get(accounts::relationships))
         .route("/v1/accounts/{id}", get(accounts::show))
         .route("/v1/accounts/{id}/statuses", get(accounts::statuses))
+        .route("/v1/accounts/{id}/followers", get(accounts::followers))
+        .route("/v1/accounts/{id}/following", get(accounts::following))
         .route("/v1/accounts/{id}/follow", post(accounts::follow))
         .route("/v1/accounts/{id}/unfollow", post(accounts::unfollow))
         .route(

@@ -169,3 +169,106 @@ async fn follow_unfollow_and_relationships() {
     let res = app.post_json(&ann.token, "/api/v1/accounts/999/follow", json!({})).await;
     expect_error(res, 404).await;
 }
+
+#[tokio::test]
+async fn followers_and_following_page_by_follow() {
+    let app = spawn_app().await;
+    let ann = app.member("ann").await;
+    let mut fans = Vec::new();
+    for h in ["fan_a", "fan_b", "fan_c"] {
+        let m = app.member(h).await;
+        app.post_json(&m.token, &format!("/api/v1/accounts/{}/follow", ann.id), json!({})).await;
+        fans.push(m);
+    }
+    let res = app
+        .http
+        .get(app.url(&format!("/api/v1/accounts/{}/followers?limit=2", ann.id)))
+        .send()
+        .await
+        .unwrap();
+    let link = res.headers()["link"].to_str().unwrap().to_owned();
+    let page: Value = res.json().await.unwrap();
+    let names: Vec<&str> =
+        page.as_array().unwrap().iter().map(|a| a["username"].as_str().unwrap()).collect();
+    assert_eq!(names, ["fan_c", "fan_b"], "most recent follow first");
+    let next = link.split('<').nth(1).unwrap().split('>').next().unwrap();
+    let rest: Value = app.http.get(next).send().await.unwrap().json().await.unwrap();
+    assert_eq!(rest[0]["username"], "fan_a");
+    let following: Value = app
+        .http
+        .get(app.url(&format!("/api/v1/accounts/{}/following", fans[0].id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(following[0]["username"], "ann");
+    expect_error(
+        app.http.get(app.url("/api/v1/accounts/999/followers")).send().await.unwrap(),
+        404,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn update_credentials_in_every_encoding() {
+    let app = spawn_app().await;
+    let ann = app.member("ann").await;
+    let patch = |body: reqwest::RequestBuilder| body.bearer_auth(&ann.token);
+    let url = app.url("/api/v1/accounts/update_credentials");
+    let v: Value = patch(
+        app.http.patch(&url).json(&json!({"display_name": "安 Ann", "note": "<b>hi</b> #food"})),
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(v["display_name"], "安 Ann");
+    assert_eq!(v["source"]["note"], "<b>hi</b> #food");
+    assert!(!v["note"].as_str().unwrap().contains("<b>"), "the bio is escaped when rendered");
+    // Forms: the interface language moves to the front.
+    let v: Value =
+        patch(app.http.patch(&url).form(&[("source[language]", "zh-CN"), ("home_region", "cn")]))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(v["languages"], json!(["zh-CN", "en"]));
+    assert_eq!(v["home_region"], "CN");
+    // Multipart, as Tusky sends it.
+    let form = reqwest::multipart::Form::new().text("display_name", "Ann from Tusky");
+    let v: Value =
+        patch(app.http.patch(&url).multipart(form)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(v["display_name"], "Ann from Tusky");
+    assert_eq!(v["source"]["note"], "<b>hi</b> #food", "untouched parts stay");
+    // Refusals keep the profile as it was.
+    for body in [
+        json!({"display_name": "x".repeat(31)}),
+        json!({"note": "y".repeat(501)}),
+        json!({"home_region": "China"}),
+        json!({"languages": []}),
+    ] {
+        expect_error(patch(app.http.patch(&url).json(&body)).send().await.unwrap(), 422).await;
+    }
+    let avatar = reqwest::multipart::Form::new()
+        .part("avatar", reqwest::multipart::Part::bytes(vec![1, 2, 3]).file_name("a.png"));
+    expect_error(patch(app.http.patch(&url).multipart(avatar)).send().await.unwrap(), 422).await;
+    let me: Value =
+        app.get(&ann.token, "/api/v1/accounts/verify_credentials").await.json().await.unwrap();
+    assert_eq!(me["display_name"], "Ann from Tusky");
+    let reader = app.member_with_scopes("reader", "read").await;
+    let res = app
+        .http
+        .patch(&url)
+        .bearer_auth(&reader.token)
+        .json(&json!({"note": "x"}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 403).await;
+}

@@ -68,13 +68,17 @@ CREATE TABLE note_tags (
 ) WITHOUT ROWID;
 CREATE INDEX note_tags_note ON note_tags (note_id);
 
+-- `id` is the follow's own time-ordered id: follower and following lists page by it.
 CREATE TABLE follows (
     follower_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     followee_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    id          INTEGER NOT NULL,
     created_at  INTEGER NOT NULL,
     PRIMARY KEY (follower_id, followee_id)
 ) WITHOUT ROWID;
 CREATE INDEX follows_followee ON follows (followee_id, follower_id);
+CREATE UNIQUE INDEX follows_by_follower ON follows (follower_id, id);
+CREATE UNIQUE INDEX follows_by_followee ON follows (followee_id, id);
 
 -- The home feed, fanned out on write: one row per (reader, note).
 CREATE TABLE home_entries (
