@@ -4,7 +4,7 @@
 use nb_domain::{LanguageTag, NoteText, ValidationError};
 use nb_store::{AccountRow, CommentNotice, CommentView, NewComment};
 
-use crate::{AppError, Ctx, Result, notes};
+use crate::{AppError, Ctx, Result, notes, social};
 
 pub struct NewReply {
     pub text: String,
@@ -32,6 +32,12 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, target: i64, r: NewReply) -> R
         }
         None => (notes::get_visible(ctx, Some(author.id), target).await?, None, None),
     };
+    if let Some(replied) = reply_to
+        && replied != author.id
+        && social::blocked_between(ctx, author.id, replied).await?
+    {
+        return Err(AppError::Forbidden("you cannot reply to this account"));
+    }
     let mut notices: Vec<CommentNotice> = Vec::new();
     if let Some(replied) = reply_to {
         notices.push((ctx.next_id(), replied, "reply"));
@@ -64,6 +70,13 @@ pub async fn get_visible(ctx: &Ctx, viewer: Option<i64>, id: i64) -> Result<Comm
     if !notes::can_see_by(ctx, viewer, c.note_author_id, &c.note_visibility).await? {
         return Err(AppError::NotFound("comment"));
     }
+    if let Some(v) = viewer {
+        for other in [c.author_id, c.note_author_id] {
+            if other != v && social::blocked_between(ctx, v, other).await? {
+                return Err(AppError::NotFound("comment"));
+            }
+        }
+    }
     Ok(c)
 }
 
@@ -94,7 +107,9 @@ pub async fn unlike(ctx: &Ctx, actor: &AccountRow, id: i64) -> Result<CommentVie
 /// A note's comments in thread order: each top-level comment followed by its replies.
 pub async fn thread(ctx: &Ctx, viewer: Option<i64>, note: i64) -> Result<Vec<CommentView>> {
     notes::get_visible(ctx, viewer, note).await?;
-    let all = ctx.store.note_comments(note).await?;
+    let hidden = social::hidden(ctx, viewer).await?;
+    let mut all = ctx.store.note_comments(note).await?;
+    all.retain(|c| !hidden.hides(c.author_id));
     let (tops, replies): (Vec<_>, Vec<_>) = all.into_iter().partition(|c| c.parent_id.is_none());
     let mut out = Vec::with_capacity(tops.len() + replies.len());
     for top in tops {

@@ -72,7 +72,10 @@ pub async fn likers(
     page: &Page,
 ) -> Result<Vec<ListedProfile>> {
     notes::get_visible(ctx, viewer, note).await?;
-    Ok(ctx.store.likers(note, page).await?)
+    let hidden = crate::social::hidden(ctx, viewer).await?;
+    let mut likers = ctx.store.likers(note, page).await?;
+    likers.retain(|l| !hidden.blocked.contains(&l.profile.id));
+    Ok(likers)
 }
 
 /// What the viewer has done to these notes (nothing, when signed out).

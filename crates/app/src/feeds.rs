@@ -1,26 +1,44 @@
-//! Chronological feeds. Explore (ranked) arrives with the ranking crate.
+//! Chronological feeds, without the accounts the viewer blocked, is blocked by or muted.
+//! Explore (ranked) arrives with the ranking crate.
 
 use nb_store::{NoteView, Page};
 
-use crate::{Ctx, Result};
+use crate::{Ctx, Result, social};
+
+/// Drop notes by accounts hidden from `viewer`. A page may come back shorter than asked.
+async fn without_hidden(
+    ctx: &Ctx,
+    viewer: Option<i64>,
+    mut notes: Vec<NoteView>,
+) -> Result<Vec<NoteView>> {
+    if viewer.is_some() {
+        let hidden = social::hidden(ctx, viewer).await?;
+        notes.retain(|n| !hidden.hides(n.author_id));
+    }
+    Ok(notes)
+}
 
 /// Notes of the accounts `viewer` follows, and their own, newest first.
 pub async fn home(ctx: &Ctx, viewer: i64, page: &Page) -> Result<Vec<NoteView>> {
-    Ok(ctx.store.home_feed(viewer, page).await?)
+    let notes = ctx.store.home_feed(viewer, page).await?;
+    without_hidden(ctx, Some(viewer), notes).await
 }
 
 /// Every public note, newest first.
-pub async fn public(ctx: &Ctx, page: &Page) -> Result<Vec<NoteView>> {
-    Ok(ctx.store.public_feed(page).await?)
+pub async fn public(ctx: &Ctx, viewer: Option<i64>, page: &Page) -> Result<Vec<NoteView>> {
+    let notes = ctx.store.public_feed(page).await?;
+    without_hidden(ctx, viewer, notes).await
 }
 
 /// Public notes with a tag (`#美食` and `#美食#` are the same tag; case does not matter).
-pub async fn tag(ctx: &Ctx, tag: &str, page: &Page) -> Result<Vec<NoteView>> {
+pub async fn tag(ctx: &Ctx, viewer: Option<i64>, tag: &str, page: &Page) -> Result<Vec<NoteView>> {
     let key = nb_text::tag_key(tag.trim().trim_start_matches('#').trim_end_matches('#'));
-    Ok(ctx.store.tag_feed(&key, page).await?)
+    let notes = ctx.store.tag_feed(&key, page).await?;
+    without_hidden(ctx, viewer, notes).await
 }
 
-/// One author's notes as `viewer` may see them: private ones only for the author and followers.
+/// One author's notes as `viewer` may see them: private ones only for the author and followers,
+/// none across a block.
 pub async fn author(
     ctx: &Ctx,
     viewer: Option<i64>,
@@ -29,7 +47,12 @@ pub async fn author(
 ) -> Result<Vec<NoteView>> {
     let include_private = match viewer {
         Some(v) if v == author => true,
-        Some(v) => ctx.store.is_following(v, author).await?,
+        Some(v) => {
+            if social::blocked_between(ctx, v, author).await? {
+                return Ok(Vec::new());
+            }
+            ctx.store.is_following(v, author).await?
+        }
         None => false,
     };
     Ok(ctx.store.author_feed(author, include_private, page).await?)

@@ -150,6 +150,11 @@ pub async fn get_visible(ctx: &Ctx, viewer: Option<i64>, id: i64) -> Result<Note
     if !can_see(ctx, viewer, &note).await? {
         return Err(AppError::NotFound("note"));
     }
+    if let Some(v) = viewer.filter(|v| *v != note.author_id)
+        && crate::social::blocked_between(ctx, v, note.author_id).await?
+    {
+        return Err(AppError::NotFound("note"));
+    }
     Ok(note)
 }
 

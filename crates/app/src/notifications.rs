@@ -24,7 +24,11 @@ pub async fn list(
     kinds: Option<&[String]>,
     page: &Page,
 ) -> Result<Vec<Notification>> {
-    let rows = ctx.store.notifications(me.id, kinds, page).await?;
+    let mut rows = ctx.store.notifications(me.id, kinds, page).await?;
+    let hidden = ctx.store.hidden_for(me.id).await?;
+    rows.retain(|r| {
+        !hidden.blocked.contains(&r.actor_id) && !hidden.muted_notifications.contains(&r.actor_id)
+    });
     let mut actor_ids: Vec<i64> = rows.iter().map(|r| r.actor_id).collect();
     actor_ids.sort_unstable();
     actor_ids.dedup();

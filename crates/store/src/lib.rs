@@ -9,6 +9,7 @@
 
 mod accounts;
 mod apps;
+mod blocks;
 mod comments;
 mod db;
 mod engagement;
@@ -21,6 +22,7 @@ mod page;
 
 pub use accounts::{AccountRow, NewAccount, Profile, ProfileUpdate};
 pub use apps::{AppRow, NewApp, NewToken, TokenRow};
+pub use blocks::Hidden;
 pub use comments::{CommentNotice, CommentView, NewComment, THREAD_LIMIT};
 pub use db::{Arg, Backend, Store, StoreOptions};
 pub use engagement::{Act, BoardRow, ListedProfile, ViewerMarks};

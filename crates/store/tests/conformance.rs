@@ -27,6 +27,7 @@ conformance!(
     viewer_marks_and_likers,
     comments_two_levels_with_counts,
     media_attach_once_in_order,
+    blocks_end_follows_both_ways,
 );
 
 const T0: i64 = 1_764_000_000_000;
@@ -523,4 +524,35 @@ async fn media_attach_once_in_order(s: &Store) {
     let mut redraft = note(43, ann, "redraft");
     redraft.media_ids = vec![id(31)];
     s.insert_note(&redraft).await.unwrap();
+}
+
+async fn blocks_end_follows_both_ways(s: &Store) {
+    let (ann, bob, n) = two_members_and_a_note(s).await;
+    s.follow(ann, bob, act(1)).await.unwrap();
+    s.follow(bob, ann, act(2)).await.unwrap();
+    assert_eq!(s.home_feed(bob, &Page::newest(20)).await.unwrap().len(), 1, "ann's note");
+    assert!(s.block(ann, bob, id(70), T0).await.unwrap());
+    assert!(!s.block(ann, bob, id(71), T0).await.unwrap());
+    assert!(!s.is_following(ann, bob).await.unwrap() && !s.is_following(bob, ann).await.unwrap());
+    let (a, b) = (s.account(ann).await.unwrap().unwrap(), s.account(bob).await.unwrap().unwrap());
+    assert_eq!(
+        (a.following_count, a.followers_count, b.following_count, b.followers_count),
+        (0, 0, 0, 0)
+    );
+    assert!(s.home_feed(bob, &Page::newest(20)).await.unwrap().iter().all(|v| v.id != n));
+    assert!(s.hidden_for(bob).await.unwrap().blocked.contains(&ann), "hidden both ways");
+    assert!(s.hidden_for(ann).await.unwrap().blocked.contains(&bob));
+    assert_eq!(s.block_state(ann, bob).await.unwrap(), (true, false, false, false));
+    assert_eq!(s.block_state(bob, ann).await.unwrap(), (false, true, false, false));
+    assert_eq!(s.blocked_accounts(ann, &Page::newest(20)).await.unwrap()[0].profile.id, bob);
+    assert!(s.unblock(ann, bob).await.unwrap());
+    assert!(s.hidden_for(bob).await.unwrap().blocked.is_empty());
+
+    s.mute(ann, bob, false, id(72), T0).await.unwrap();
+    s.mute(ann, bob, true, id(73), T0).await.unwrap();
+    let hidden = s.hidden_for(ann).await.unwrap();
+    assert!(hidden.hides(bob) && hidden.muted_notifications.contains(&bob));
+    assert!(!s.hidden_for(bob).await.unwrap().hides(ann), "mutes are one way");
+    assert_eq!(s.muted_accounts(ann, &Page::newest(20)).await.unwrap().len(), 1);
+    assert!(s.unmute(ann, bob).await.unwrap());
 }

@@ -130,10 +130,10 @@ fn relationship_json(r: &Relationship) -> Value {
         "showing_reblogs": r.following,
         "notifying": false,
         "languages": null,
-        "blocking": false,
-        "blocked_by": false,
-        "muting": false,
-        "muting_notifications": false,
+        "blocking": r.blocking,
+        "blocked_by": r.blocked_by,
+        "muting": r.muting,
+        "muting_notifications": r.muting_notifications,
         "requested": false,
         "requested_by": false,
         "domain_blocking": false,
@@ -244,7 +244,7 @@ pub async fn update_credentials(
     Ok(Json(entities::credential_account(&base, &updated)))
 }
 
-async fn follow_listing(
+async fn account_listing(
     list: Vec<nb_app::ListedProfile>,
     base: &str,
     uri: &axum::http::Uri,
@@ -270,7 +270,7 @@ pub async fn followers(
     Params(p): Params<PageParams>,
 ) -> Result<(HeaderMap, Json<Value>), ApiError> {
     let list = social::followers(&s.ctx, path_id(&id)?, &p.page(40, 80)).await?;
-    Ok(follow_listing(list, &base, &uri).await)
+    Ok(account_listing(list, &base, &uri).await)
 }
 
 pub async fn following(
@@ -282,5 +282,71 @@ pub async fn following(
     Params(p): Params<PageParams>,
 ) -> Result<(HeaderMap, Json<Value>), ApiError> {
     let list = social::following(&s.ctx, path_id(&id)?, &p.page(40, 80)).await?;
-    Ok(follow_listing(list, &base, &uri).await)
+    Ok(account_listing(list, &base, &uri).await)
+}
+
+/// block, unblock, unmute: act on the account in the path, answer with the relationship.
+macro_rules! relationship_action {
+    ($name:ident, $scope:literal, $call:path) => {
+        pub async fn $name(
+            State(s): State<AppState>,
+            auth: Auth,
+            Path(id): Path<String>,
+        ) -> Result<Json<Value>, ApiError> {
+            let me = auth.user($scope)?;
+            let r = $call(&s.ctx, me, path_id(&id)?).await?;
+            Ok(Json(relationship_json(&r)))
+        }
+    };
+}
+
+relationship_action!(block, "write:blocks", social::block);
+relationship_action!(unblock, "write:blocks", social::unblock);
+relationship_action!(unmute, "write:mutes", social::unmute);
+
+#[derive(Deserialize, Default)]
+pub struct MuteParams {
+    notifications: Option<Flag>,
+    duration: Option<i64>,
+}
+
+pub async fn mute(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Input(p): Input<MuteParams>,
+) -> Result<Json<Value>, ApiError> {
+    let me = auth.user("write:mutes")?;
+    if p.duration.is_some_and(|d| d != 0) {
+        return Err(ApiError::unprocessable(
+            "Validation failed: timed mutes are not supported yet",
+        ));
+    }
+    let notifications = p.notifications.is_none_or(|f| f.0);
+    let r = social::mute(&s.ctx, me, path_id(&id)?, notifications).await?;
+    Ok(Json(relationship_json(&r)))
+}
+
+pub async fn blocks(
+    State(s): State<AppState>,
+    auth: Auth,
+    BaseUrl(base): BaseUrl,
+    OriginalUri(uri): OriginalUri,
+    Params(p): Params<PageParams>,
+) -> Result<(HeaderMap, Json<Value>), ApiError> {
+    let me = auth.user("read:blocks")?;
+    let list = social::blocked_accounts(&s.ctx, me, &p.page(40, 80)).await?;
+    Ok(account_listing(list, &base, &uri).await)
+}
+
+pub async fn mutes(
+    State(s): State<AppState>,
+    auth: Auth,
+    BaseUrl(base): BaseUrl,
+    OriginalUri(uri): OriginalUri,
+    Params(p): Params<PageParams>,
+) -> Result<(HeaderMap, Json<Value>), ApiError> {
+    let me = auth.user("read:mutes")?;
+    let list = social::muted_accounts(&s.ctx, me, &p.page(40, 80)).await?;
+    Ok(account_listing(list, &base, &uri).await)
 }

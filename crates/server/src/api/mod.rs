@@ -50,6 +50,12 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/v1/accounts/{id}/following", get(accounts::following))
         .route("/v1/accounts/{id}/follow", post(accounts::follow))
         .route("/v1/accounts/{id}/unfollow", post(accounts::unfollow))
+        .route("/v1/accounts/{id}/block", post(accounts::block))
+        .route("/v1/accounts/{id}/unblock", post(accounts::unblock))
+        .route("/v1/accounts/{id}/mute", post(accounts::mute))
+        .route("/v1/accounts/{id}/unmute", post(accounts::unmute))
+        .route("/v1/blocks", get(accounts::blocks))
+        .route("/v1/mutes", get(accounts::mutes))
         .route(
             "/v1/statuses",
             post(statuses::create).route_layer(from_fn_with_state(state.clone(), limits::posting)),

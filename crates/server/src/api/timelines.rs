@@ -30,8 +30,9 @@ pub async fn public(
     OriginalUri(uri): OriginalUri,
     Params(p): Params<PageParams>,
 ) -> Result<Listing, ApiError> {
-    let notes = feeds::public(&s.ctx, &p.page(20, 40)).await?;
-    note_listing(&s.ctx, auth.viewer().map(|a| a.id), &base, &uri, &notes).await
+    let viewer = auth.viewer().map(|a| a.id);
+    let notes = feeds::public(&s.ctx, viewer, &p.page(20, 40)).await?;
+    note_listing(&s.ctx, viewer, &base, &uri, &notes).await
 }
 
 pub async fn tag(
@@ -42,6 +43,7 @@ pub async fn tag(
     Path(tag): Path<String>,
     Params(p): Params<PageParams>,
 ) -> Result<Listing, ApiError> {
-    let notes = feeds::tag(&s.ctx, &tag, &p.page(20, 40)).await?;
-    note_listing(&s.ctx, auth.viewer().map(|a| a.id), &base, &uri, &notes).await
+    let viewer = auth.viewer().map(|a| a.id);
+    let notes = feeds::tag(&s.ctx, viewer, &tag, &p.page(20, 40)).await?;
+    note_listing(&s.ctx, viewer, &base, &uri, &notes).await
 }

@@ -7,7 +7,7 @@ use crate::state::AppState;
 
 /// The newest public notes. A plain page until the web app lands.
 pub async fn page(State(s): State<AppState>, BaseUrl(base): BaseUrl) -> Html<String> {
-    let notes = feeds::public(&s.ctx, &Page::newest(40)).await.unwrap_or_default();
+    let notes = feeds::public(&s.ctx, None, &Page::newest(40)).await.unwrap_or_default();
     let mut items = String::new();
     for n in &notes {
         let author = n.author();

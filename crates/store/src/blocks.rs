@@ -1,0 +1,236 @@
+//! Blocks and mutes.
+
+use std::collections::HashSet;
+
+use crate::Store;
+use crate::db::{on_read, on_write};
+use crate::engagement::ListedProfile;
+use crate::error::Result;
+use crate::page::Page;
+
+/// Whom a viewer must not see: accounts blocked either way, and accounts the viewer muted.
+#[derive(Debug, Clone, Default)]
+pub struct Hidden {
+    /// Blocked by the viewer or blocking the viewer: hidden everywhere.
+    pub blocked: HashSet<i64>,
+    /// Muted by the viewer: hidden from feeds, comments and lists.
+    pub muted: HashSet<i64>,
+    /// Muted with their notifications too.
+    pub muted_notifications: HashSet<i64>,
+}
+
+impl Hidden {
+    /// Hidden from feeds and threads.
+    pub fn hides(&self, account: i64) -> bool {
+        self.blocked.contains(&account) || self.muted.contains(&account)
+    }
+}
+
+macro_rules! listed {
+    ($table:literal, $key:literal, $other:literal, $dir:literal) => {
+        concat!(
+            "SELECT x.id AS cursor, a.id, a.handle, a.display_name, a.bio, a.home_region, \
+             a.languages, a.role, a.created_at, a.notes_count, a.followers_count, \
+             a.following_count, a.last_note_at FROM (SELECT ",
+            $other,
+            " AS account_id, id FROM ",
+            $table,
+            " WHERE ",
+            $key,
+            " = $1 AND id < $2 AND id > $3 ORDER BY id ",
+            $dir,
+            " LIMIT $4) x JOIN accounts a ON a.id = x.account_id ORDER BY x.id ",
+            $dir
+        )
+    };
+}
+
+impl Store {
+    /// Block; false when already blocked. Ends follows both ways (counters kept exact) and
+    /// removes each side's notes from the other's home feed.
+    pub async fn block(&self, blocker: i64, blocked: i64, id: i64, at: i64) -> Result<bool> {
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query(
+                "INSERT INTO blocks (blocker_id, blocked_id, id, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (blocker_id, blocked_id) DO NOTHING",
+            )
+            .bind(blocker)
+            .bind(blocked)
+            .bind(id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Ok(false);
+            }
+            for (a, b) in [(blocker, blocked), (blocked, blocker)] {
+                let gone =
+                    sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2")
+                        .bind(a)
+                        .bind(b)
+                        .execute(&mut *tx)
+                        .await?;
+                if gone.rows_affected() > 0 {
+                    sqlx::query(
+                        "UPDATE accounts SET following_count = following_count - 1 WHERE id = $1",
+                    )
+                    .bind(a)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "UPDATE accounts SET followers_count = followers_count - 1 WHERE id = $1",
+                    )
+                    .bind(b)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                sqlx::query("DELETE FROM home_entries WHERE owner_id = $1 AND author_id = $2")
+                    .bind(a)
+                    .bind(b)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    pub async fn unblock(&self, blocker: i64, blocked: i64) -> Result<bool> {
+        let n = on_write!(self, |p| sqlx::query(
+            "DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2"
+        )
+        .bind(blocker)
+        .bind(blocked)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(n > 0)
+    }
+
+    /// Mute (or change whether the mute covers notifications).
+    pub async fn mute(
+        &self,
+        muter: i64,
+        muted: i64,
+        notifications: bool,
+        id: i64,
+        at: i64,
+    ) -> Result<()> {
+        on_write!(self, |p| sqlx::query(
+            "INSERT INTO mutes (muter_id, muted_id, id, notifications, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (muter_id, muted_id) \
+             DO UPDATE SET notifications = excluded.notifications"
+        )
+        .bind(muter)
+        .bind(muted)
+        .bind(id)
+        .bind(i64::from(notifications))
+        .bind(at)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn unmute(&self, muter: i64, muted: i64) -> Result<bool> {
+        let n = on_write!(self, |p| sqlx::query(
+            "DELETE FROM mutes WHERE muter_id = $1 AND muted_id = $2"
+        )
+        .bind(muter)
+        .bind(muted)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(n > 0)
+    }
+
+    /// Everyone `viewer` must not see (a member blocks and mutes few accounts, so the sets stay
+    /// small).
+    pub async fn hidden_for(&self, viewer: i64) -> Result<Hidden> {
+        let blocked: Vec<(i64,)> = on_read!(self, |p| sqlx::query_as(
+            "SELECT blocked_id FROM blocks WHERE blocker_id = $1 \
+             UNION SELECT blocker_id FROM blocks WHERE blocked_id = $1"
+        )
+        .bind(viewer)
+        .fetch_all(p)
+        .await)?;
+        let muted: Vec<(i64, i64)> = on_read!(self, |p| sqlx::query_as(
+            "SELECT muted_id, notifications FROM mutes WHERE muter_id = $1"
+        )
+        .bind(viewer)
+        .fetch_all(p)
+        .await)?;
+        Ok(Hidden {
+            blocked: blocked.into_iter().map(|(id,)| id).collect(),
+            muted_notifications: muted.iter().filter(|(_, n)| *n != 0).map(|(id, _)| *id).collect(),
+            muted: muted.into_iter().map(|(id, _)| id).collect(),
+        })
+    }
+
+    /// (viewer blocks other, other blocks viewer, viewer mutes other, the mute covers notifications)
+    pub async fn block_state(&self, viewer: i64, other: i64) -> Result<(bool, bool, bool, bool)> {
+        let rows: Vec<(i64, i64)> = on_read!(self, |p| {
+            sqlx::query_as(
+            "SELECT blocker_id, blocked_id FROM blocks WHERE (blocker_id = $1 AND blocked_id = $2) \
+             OR (blocker_id = $2 AND blocked_id = $1)"
+        )
+        .bind(viewer)
+        .bind(other)
+        .fetch_all(p)
+        .await
+        })?;
+        let mute: Option<(i64,)> = on_read!(self, |p| sqlx::query_as(
+            "SELECT notifications FROM mutes WHERE muter_id = $1 AND muted_id = $2"
+        )
+        .bind(viewer)
+        .bind(other)
+        .fetch_optional(p)
+        .await)?;
+        Ok((
+            rows.iter().any(|(a, _)| *a == viewer),
+            rows.iter().any(|(a, _)| *a == other),
+            mute.is_some(),
+            mute.is_some_and(|(n,)| n != 0),
+        ))
+    }
+
+    /// Whom a member blocked, most recent first; `cursor` is the block's id.
+    pub async fn blocked_accounts(&self, blocker: i64, page: &Page) -> Result<Vec<ListedProfile>> {
+        let sql = if page.ascending() {
+            listed!("blocks", "blocker_id", "blocked_id", "ASC")
+        } else {
+            listed!("blocks", "blocker_id", "blocked_id", "DESC")
+        };
+        self.listed_page(sql, blocker, page).await
+    }
+
+    /// Whom a member muted, most recent first; `cursor` is the mute's id.
+    pub async fn muted_accounts(&self, muter: i64, page: &Page) -> Result<Vec<ListedProfile>> {
+        let sql = if page.ascending() {
+            listed!("mutes", "muter_id", "muted_id", "ASC")
+        } else {
+            listed!("mutes", "muter_id", "muted_id", "DESC")
+        };
+        self.listed_page(sql, muter, page).await
+    }
+
+    async fn listed_page(
+        &self,
+        sql: &'static str,
+        key: i64,
+        page: &Page,
+    ) -> Result<Vec<ListedProfile>> {
+        let mut rows: Vec<ListedProfile> = on_read!(self, |p| sqlx::query_as(sql)
+            .bind(key)
+            .bind(page.upper())
+            .bind(page.lower())
+            .bind(page.limit())
+            .fetch_all(p)
+            .await)?;
+        if page.ascending() {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+}
