@@ -57,3 +57,15 @@ pub async fn author(
     };
     Ok(ctx.store.author_feed(author, include_private, page).await?)
 }
+
+/// Explore v0: public notes by their stored score (recency and engagement), after the cursor
+/// `(score, id)` of the last note of the previous page.
+pub async fn explore(
+    ctx: &Ctx,
+    viewer: Option<i64>,
+    after: Option<(f64, i64)>,
+    limit: i64,
+) -> Result<Vec<NoteView>> {
+    let notes = ctx.store.explore_feed(after.unwrap_or((f64::MAX, i64::MAX)), limit).await?;
+    without_hidden(ctx, viewer, notes).await
+}

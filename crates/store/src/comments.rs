@@ -8,6 +8,7 @@ use crate::accounts::Profile;
 use crate::db::{on_read, on_write};
 use crate::engagement::{Act, NOTIFY_ONCE};
 use crate::error::{Result, StoreError};
+use crate::explore::refresh_score;
 
 #[derive(Debug, Clone)]
 pub struct NewComment {
@@ -125,6 +126,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            refresh_score!(tx, c.note_id);
             for (id, recipient, kind) in notices {
                 sqlx::query(NOTIFY_ONCE)
                     .bind(*id)
@@ -195,6 +197,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            refresh_score!(tx, note);
             tx.commit().await?;
             Ok(())
         })

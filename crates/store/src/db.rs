@@ -10,9 +10,10 @@ use sqlx::sqlite::{
 use crate::error::{Result, StoreError};
 
 /// A value bound to a query in [`Store::explain`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
     Int(i64),
+    Real(f64),
     Text(String),
 }
 
@@ -155,6 +156,7 @@ impl Store {
                 for a in args {
                     query = match a {
                         Arg::Int(i) => query.bind(*i),
+                        Arg::Real(r) => query.bind(*r),
                         Arg::Text(t) => query.bind(t.clone()),
                     };
                 }
@@ -167,6 +169,7 @@ impl Store {
                 for a in args {
                     query = match a {
                         Arg::Int(i) => query.bind(*i),
+                        Arg::Real(r) => query.bind(*r),
                         Arg::Text(t) => query.bind(t.clone()),
                     };
                 }

@@ -9,6 +9,7 @@ use crate::Store;
 use crate::accounts::Profile;
 use crate::db::{on_read, on_write, placeholders};
 use crate::error::{Result, StoreError};
+use crate::explore::refresh_score;
 use crate::notes::{NoteView, note_view};
 use crate::page::Page;
 
@@ -99,6 +100,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let (author,) = author.ok_or(StoreError::NotFound)?;
+            refresh_score!(tx, note);
             sqlx::query(NOTIFY_ONCE)
                 .bind(act.notification_id)
                 .bind(author)
@@ -130,6 +132,7 @@ impl Store {
                 .bind(note)
                 .execute(&mut *tx)
                 .await?;
+            refresh_score!(tx, note);
             tx.commit().await?;
             Ok(true)
         })
@@ -336,6 +339,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let (author,) = author.ok_or(StoreError::NotFound)?;
+            refresh_score!(tx, note);
             sqlx::query(NOTIFY_ONCE)
                 .bind(act.notification_id)
                 .bind(author)
@@ -371,6 +375,7 @@ impl Store {
                 .bind(note)
                 .execute(&mut *tx)
                 .await?;
+            refresh_score!(tx, note);
             tx.commit().await?;
             Ok(true)
         })

@@ -14,6 +14,7 @@ mod comments;
 mod db;
 mod engagement;
 mod error;
+mod explore;
 mod follows;
 mod media;
 mod notes;
@@ -27,6 +28,7 @@ pub use comments::{CommentNotice, CommentView, NewComment, THREAD_LIMIT};
 pub use db::{Arg, Backend, Store, StoreOptions};
 pub use engagement::{Act, BoardRow, ListedProfile, ViewerMarks};
 pub use error::StoreError;
+pub use explore::{EXPLORE_FEED, explore_score};
 pub use media::MediaRow;
 pub use notes::{
     AUTHOR_FEED, FeedSql, HOME_FEED, IDEMPOTENCY_WINDOW_MS, NewNote, NoteView, PUBLIC_FEED,

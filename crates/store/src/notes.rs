@@ -34,7 +34,7 @@ pub struct NewNote {
 pub const IDEMPOTENCY_WINDOW_MS: i64 = 3_600_000;
 
 /// A note joined with what a client shows beside it: its author and the posting app.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct NoteView {
     /// Where this row sits in its list: the note id in feeds, the like or collect id in a
     /// member's favourites and bookmarks. Pagination cursors use it.
@@ -49,6 +49,8 @@ pub struct NoteView {
     pub likes_count: i64,
     pub collects_count: i64,
     pub comments_count: i64,
+    /// The stored Explore score (see `explore`).
+    pub explore_score: f64,
     pub app_name: Option<String>,
     pub app_website: Option<String>,
     a_handle: String,
@@ -92,7 +94,7 @@ macro_rules! note_view {
             "SELECT ",
             $cursor,
             " AS cursor, n.id, n.author_id, n.title, n.body, n.visibility, n.language, n.created_at, \
-             n.likes_count, n.collects_count, n.comments_count, \
+             n.likes_count, n.collects_count, n.comments_count, n.explore_score, \
              ap.name AS app_name, ap.website AS app_website, \
              a.handle AS a_handle, a.display_name AS a_display_name, a.bio AS a_bio, \
              a.home_region AS a_home_region, a.languages AS a_languages, a.role AS a_role, \
@@ -202,7 +204,7 @@ impl Store {
             for n in notes {
                 sqlx::query(
                     "INSERT INTO notes (id, author_id, title, body, visibility, language, app_id, \
-                     created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     created_at, explore_score) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(n.id)
                 .bind(n.author_id)
@@ -212,6 +214,7 @@ impl Store {
                 .bind(&n.language)
                 .bind(n.app_id)
                 .bind(n.created_at)
+                .bind(crate::explore::explore_score(n.created_at, 0, 0, 0))
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| StoreError::conflict_on(e, &["notes"]))?;

@@ -28,6 +28,7 @@ conformance!(
     comments_two_levels_with_counts,
     media_attach_once_in_order,
     blocks_end_follows_both_ways,
+    explore_ranks_by_stored_score,
 );
 
 const T0: i64 = 1_764_000_000_000;
@@ -555,4 +556,49 @@ async fn blocks_end_follows_both_ways(s: &Store) {
     assert!(!s.hidden_for(bob).await.unwrap().hides(ann), "mutes are one way");
     assert_eq!(s.muted_accounts(ann, &Page::newest(20)).await.unwrap().len(), 1);
     assert!(s.unmute(ann, bob).await.unwrap());
+}
+
+async fn explore_ranks_by_stored_score(s: &Store) {
+    let (ann, bob, old) = two_members_and_a_note(s).await;
+    // A note posted 20 hours later outranks the older one until the older one is engaged with.
+    let newer = note(10 + 72_000_000, ann, "twenty hours later");
+    s.insert_note(&newer).await.unwrap();
+    let first: Vec<i64> =
+        s.explore_feed((f64::MAX, i64::MAX), 10).await.unwrap().iter().map(|n| n.id).collect();
+    assert_eq!(first, [newer.id, old]);
+    let board = s.default_board(bob, id(100), T0).await.unwrap();
+    s.like(bob, old, act(1)).await.unwrap();
+    s.collect(bob, old, board.id, act(2)).await.unwrap();
+    let c = NewComment {
+        id: id(50),
+        note_id: old,
+        author_id: bob,
+        parent_id: None,
+        reply_to_account_id: None,
+        body: "!".into(),
+        language: None,
+        created_at: T0,
+    };
+    s.insert_comment(&c, &[]).await.unwrap();
+    let ranked = s.explore_feed((f64::MAX, i64::MAX), 10).await.unwrap();
+    assert_eq!(
+        ranked.iter().map(|n| n.id).collect::<Vec<_>>(),
+        [old, newer.id],
+        "ln(1+6) = 1.95 outweighs 20 h = 1.67"
+    );
+    // The cursor continues after a row.
+    let rest = s.explore_feed((ranked[0].explore_score, ranked[0].id), 10).await.unwrap();
+    assert_eq!(rest.iter().map(|n| n.id).collect::<Vec<_>>(), [newer.id]);
+    s.unlike(bob, old).await.unwrap();
+    s.uncollect(bob, old).await.unwrap();
+    s.delete_comment(c.id).await.unwrap();
+    let back: Vec<i64> =
+        s.explore_feed((f64::MAX, i64::MAX), 10).await.unwrap().iter().map(|n| n.id).collect();
+    assert_eq!(back, [newer.id, old], "scores follow engagement down too");
+    assert!(
+        (s.note(old).await.unwrap().unwrap().explore_score
+            - nb_store::explore_score(T0 + 10, 0, 0, 0))
+        .abs()
+            < 1e-9
+    );
 }

@@ -8,8 +8,8 @@
 mod common;
 
 use nb_store::{
-    AUTHOR_FEED, Act, Arg, Backend, FeedSql, HOME_FEED, NewAccount, NewNote, PUBLIC_FEED, Store,
-    TAG_FEED,
+    AUTHOR_FEED, Act, Arg, Backend, EXPLORE_FEED, FeedSql, HOME_FEED, NewAccount, NewNote,
+    PUBLIC_FEED, Store, TAG_FEED,
 };
 
 conformance!(feed_queries_are_index_range_scans);
@@ -143,6 +143,16 @@ async fn feed_queries_are_index_range_scans(s: &Store) {
         })
         .await;
     }
+    let plan = s
+        .explain(EXPLORE_FEED.desc, &[Arg::Real(f64::MAX), Arg::Int(i64::MAX), Int(20)])
+        .await
+        .unwrap();
+    check(s.backend(), "explore first page", &plan);
+    let plan = s
+        .explain(EXPLORE_FEED.desc, &[Arg::Real(147_000.0), Arg::Int(i64::MAX), Int(20)])
+        .await
+        .unwrap();
+    check(s.backend(), "explore later page", &plan);
     explain_feed(s, "tag", &TAG_FEED, |u, l| vec![Text("tag3".into()), Int(u), Int(l), Int(20)])
         .await;
 }

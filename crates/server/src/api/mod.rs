@@ -82,6 +82,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/v1/timelines/home", get(timelines::home))
         .route("/v1/timelines/public", get(timelines::public))
         .route("/v1/timelines/tag/{tag}", get(timelines::tag))
+        .route("/v1/timelines/explore", get(timelines::explore))
         .fallback(|| async { ApiError::not_found("This API endpoint does not exist") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

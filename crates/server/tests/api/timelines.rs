@@ -96,3 +96,43 @@ async fn home_needs_a_user() {
     let res = app.http.get(app.url("/api/v1/timelines/home")).send().await.unwrap();
     assert_eq!(res.status(), 401);
 }
+
+#[tokio::test]
+async fn explore_ranks_engaged_notes_and_pages_by_cursor() {
+    let app = spawn_app().await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    let mut posted = Vec::new();
+    for i in 0..5 {
+        posted.push(
+            app.post_note(&ann.token, &format!("note {i}")).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    app.post_json(
+        &ann.token,
+        "/api/v1/statuses",
+        json!({"status": "private", "visibility": "private"}),
+    )
+    .await;
+    // The oldest note gets engagement and rises to the top.
+    app.post_json(&bob.token, &format!("/api/v1/statuses/{}/favourite", posted[0]), json!({}))
+        .await;
+    app.post_json(&bob.token, &format!("/api/v1/statuses/{}/bookmark", posted[0]), json!({})).await;
+    let res = app.http.get(app.url("/api/v1/timelines/explore?limit=3")).send().await.unwrap();
+    let link = res.headers()["link"].to_str().unwrap().to_owned();
+    let first: Value = res.json().await.unwrap();
+    assert_eq!(ids(&first), [posted[0].clone(), posted[4].clone(), posted[3].clone()]);
+    let next = link.split('<').nth(1).unwrap().split('>').next().unwrap();
+    let second: Value = app.http.get(next).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        ids(&second),
+        [posted[2].clone(), posted[1].clone()],
+        "public notes only, none twice"
+    );
+    let res =
+        app.http.get(app.url("/api/v1/timelines/explore?cursor=garbage")).send().await.unwrap();
+    assert_eq!(res.status(), 400);
+}
