@@ -17,6 +17,7 @@ pub mod notes;
 pub mod notifications;
 pub mod password;
 pub mod posts;
+pub mod search;
 pub mod social;
 
 pub use ctx::{Ctx, Settings};

@@ -20,6 +20,7 @@ mod media;
 mod notes;
 mod notifications;
 mod page;
+mod search;
 
 pub use accounts::{AccountRow, NewAccount, Profile, ProfileUpdate};
 pub use apps::{AppRow, NewApp, NewToken, TokenRow};

@@ -29,6 +29,7 @@ conformance!(
     media_attach_once_in_order,
     blocks_end_follows_both_ways,
     explore_ranks_by_stored_score,
+    search_accounts_and_tags,
 );
 
 const T0: i64 = 1_764_000_000_000;
@@ -601,4 +602,34 @@ async fn explore_ranks_by_stored_score(s: &Store) {
         .abs()
             < 1e-9
     );
+}
+
+async fn search_accounts_and_tags(s: &Store) {
+    let mut li = account(1, "li_wei");
+    li.display_name = "李伟 Wei".into();
+    s.insert_account(&li).await.unwrap();
+    s.insert_account(&account(2, "lina")).await.unwrap();
+    let mut other = account(3, "sam");
+    other.display_name = "Sam likes 李".into();
+    s.insert_account(&other).await.unwrap();
+    let names = |v: Vec<nb_store::Profile>| v.into_iter().map(|p| p.handle).collect::<Vec<_>>();
+    // Handle prefixes first (by followers), then display names containing the text.
+    assert_eq!(names(s.search_accounts("@LI", 10, 0).await.unwrap()), ["li_wei", "lina", "sam"]);
+    assert_eq!(names(s.search_accounts("lina", 10, 0).await.unwrap()), ["lina"]);
+    assert_eq!(names(s.search_accounts("李", 10, 0).await.unwrap()).len(), 2, "display names too");
+    assert!(s.search_accounts("%", 10, 0).await.unwrap().is_empty(), "wildcards match literally");
+    assert_eq!(names(s.search_accounts("wei", 10, 0).await.unwrap()), ["li_wei"]);
+    s.follow(li.id, other.id, act(1)).await.unwrap();
+    assert_eq!(
+        names(s.search_accounts("li", 10, 0).await.unwrap()),
+        ["li_wei", "lina", "sam"],
+        "prefixes before a more followed display-name match"
+    );
+    assert_eq!(names(s.search_accounts("li_", 10, 0).await.unwrap()), ["li_wei"]);
+    let mut n = note(10, li.id, "#美食 #美食家 #food");
+    n.tags = vec!["美食".into(), "美食家".into(), "food".into()];
+    s.insert_note(&n).await.unwrap();
+    assert_eq!(s.search_tags("#美食", 10).await.unwrap(), ["美食", "美食家"]);
+    assert_eq!(s.search_tags("FO", 10).await.unwrap(), ["food"]);
+    assert!(s.search_tags("*", 10).await.unwrap().is_empty());
 }

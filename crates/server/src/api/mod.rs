@@ -11,6 +11,7 @@ mod media;
 mod notifications;
 mod oauth;
 mod paging;
+mod search;
 mod statuses;
 mod timelines;
 
@@ -83,6 +84,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/v1/timelines/public", get(timelines::public))
         .route("/v1/timelines/tag/{tag}", get(timelines::tag))
         .route("/v1/timelines/explore", get(timelines::explore))
+        .route("/v2/search", get(search::v2))
         .fallback(|| async { ApiError::not_found("This API endpoint does not exist") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

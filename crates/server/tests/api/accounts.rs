@@ -272,3 +272,27 @@ async fn update_credentials_in_every_encoding() {
         .unwrap();
     expect_error(res, 403).await;
 }
+
+#[tokio::test]
+async fn search_finds_accounts_and_tags() {
+    let app = spawn_app().await;
+    let ann = app.member("ann_cooks").await;
+    app.member("annie").await;
+    app.post_note(&ann.token, "#火锅 #hotpot tonight").await;
+    let v: Value = app.get(&ann.token, "/api/v2/search?q=ann").await.json().await.unwrap();
+    let names: Vec<&str> =
+        v["accounts"].as_array().unwrap().iter().map(|a| a["username"].as_str().unwrap()).collect();
+    assert_eq!(names, ["ann_cooks", "annie"]);
+    let v: Value = app
+        .get(&ann.token, "/api/v2/search?q=%23%E7%81%AB&type=hashtags")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["hashtags"][0]["name"], "火锅");
+    assert!(v["accounts"].as_array().unwrap().is_empty());
+    assert_eq!(v["statuses"], json!([]));
+    expect_error(app.get(&ann.token, "/api/v2/search").await, 400).await;
+    expect_error(app.get(&ann.token, "/api/v2/search?q=x&type=people").await, 400).await;
+    expect_error(app.get(&ann.token, "/api/v2/search?q=%20").await, 422).await;
+}
