@@ -7,6 +7,7 @@
 pub mod api;
 mod error;
 mod extract;
+mod i18n;
 pub mod limits;
 mod metrics;
 mod state;
@@ -33,7 +34,7 @@ pub fn router(state: AppState) -> Router {
     metrics::init();
     Router::new()
         .merge(api::routes(&state))
-        .merge(web::routes())
+        .merge(web::routes(&state))
         .route("/metrics", axum::routing::get(metrics::render))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(limit))

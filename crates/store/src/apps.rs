@@ -41,7 +41,57 @@ pub struct NewToken {
     pub created_at: i64,
 }
 
+/// An authorization code as stored (by the hash of the code).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct CodeRow {
+    pub code_hash: String,
+    pub app_id: i64,
+    pub account_id: i64,
+    pub redirect_uri: String,
+    pub scopes: String,
+    pub code_challenge: Option<String>,
+    pub challenge_method: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
 impl Store {
+    pub async fn insert_code(&self, c: &CodeRow) -> Result<()> {
+        on_write!(self, |p| sqlx::query(
+            "INSERT INTO oauth_codes (code_hash, app_id, account_id, redirect_uri, scopes, \
+             code_challenge, challenge_method, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        )
+        .bind(&c.code_hash)
+        .bind(c.app_id)
+        .bind(c.account_id)
+        .bind(&c.redirect_uri)
+        .bind(&c.scopes)
+        .bind(&c.code_challenge)
+        .bind(&c.challenge_method)
+        .bind(c.created_at)
+        .bind(c.expires_at)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Consume a code: it must exist, be unexpired and unused; it is marked used at once, so a
+    /// code can be exchanged only once even by concurrent requests.
+    pub async fn take_code(&self, code_hash: &str, now: i64) -> Result<Option<CodeRow>> {
+        Ok(on_write!(self, |p| sqlx::query_as(
+            "UPDATE oauth_codes SET used_at = $2 \
+             WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 \
+             RETURNING code_hash, app_id, account_id, redirect_uri, scopes, code_challenge, \
+             challenge_method, created_at, expires_at"
+        )
+        .bind(code_hash)
+        .bind(now)
+        .fetch_optional(p)
+        .await)?)
+    }
+
     pub async fn insert_app(&self, a: &NewApp) -> Result<()> {
         const SQL: &str = "INSERT INTO apps (id, name, website, redirect_uris, scopes, client_id, \
             client_secret_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";

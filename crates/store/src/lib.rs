@@ -23,7 +23,7 @@ mod page;
 mod search;
 
 pub use accounts::{AccountRow, NewAccount, Profile, ProfileUpdate};
-pub use apps::{AppRow, NewApp, NewToken, TokenRow};
+pub use apps::{AppRow, CodeRow, NewApp, NewToken, TokenRow};
 pub use blocks::Hidden;
 pub use comments::{CommentNotice, CommentView, NewComment, THREAD_LIMIT};
 pub use db::{Arg, Backend, Store, StoreOptions};

@@ -21,6 +21,9 @@ pub struct TokenRequest {
     username: Option<String>,
     password: Option<String>,
     scope: Option<String>,
+    code: Option<String>,
+    redirect_uri: Option<String>,
+    code_verifier: Option<String>,
 }
 
 /// Client credentials from the body, or from HTTP Basic auth (`client_secret_basic`).
@@ -70,6 +73,18 @@ pub async fn token(
                 ));
             };
             auth::password_grant(&s.ctx, &id, &secret, user, pass, p.scope.as_deref()).await?
+        }
+        "authorization_code" => {
+            let (Some(code), Some(redirect_uri)) = (p.code.as_deref(), p.redirect_uri.as_deref())
+            else {
+                return Err(ApiError::oauth(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "code and redirect_uri are required",
+                ));
+            };
+            auth::code_grant(&s.ctx, &id, &secret, code, redirect_uri, p.code_verifier.as_deref())
+                .await?
         }
         "client_credentials" => {
             auth::client_credentials_grant(&s.ctx, &id, &secret, p.scope.as_deref()).await?
@@ -128,9 +143,11 @@ pub async fn server_metadata(BaseUrl(base): BaseUrl) -> Json<Value> {
             "write:conversations", "write:favourites", "write:filters", "write:follows",
             "write:lists", "write:media", "write:mutes", "write:notifications", "write:reports",
             "write:statuses"],
-        // The authorization-code flow arrives with the consent page; until then, say so.
-        "response_types_supported": [],
-        "grant_types_supported": ["password", "client_credentials"],
+        "authorization_endpoint": format!("{base}/oauth/authorize"),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "code_challenge_methods_supported": ["S256"],
+        "grant_types_supported": ["authorization_code", "password", "client_credentials"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
     }))
 }

@@ -1,18 +1,27 @@
 //! Web pages and operational endpoints. The full web app arrives with its own issue; this slice
-//! serves health checks, static assets and the landing page.
+//! serves health checks, static assets, the landing page and the OAuth login and consent page.
 
 mod assets;
 mod health;
 mod landing;
+mod oauth;
+mod pages;
 
 use axum::Router;
 use axum::routing::get;
 
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(landing::page))
+        .route(
+            "/oauth/authorize",
+            get(oauth::show).post(oauth::submit).route_layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                crate::limits::login,
+            )),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/assets/{name}", get(assets::serve))

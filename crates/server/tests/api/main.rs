@@ -5,6 +5,7 @@
 mod common;
 
 mod accounts;
+mod authorize;
 mod blocks;
 mod comments;
 mod engagement;

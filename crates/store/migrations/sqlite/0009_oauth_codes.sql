@@ -1,0 +1,16 @@
+-- OAuth authorization codes (authorization_code grant, with PKCE). Only the SHA-256 of a code is
+-- kept; a code lives ten minutes and can be exchanged once.
+CREATE TABLE oauth_codes (
+    code_hash        TEXT PRIMARY KEY,
+    app_id           INTEGER NOT NULL REFERENCES apps (id) ON DELETE CASCADE,
+    account_id       INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    redirect_uri     TEXT NOT NULL,
+    scopes           TEXT NOT NULL,
+    code_challenge   TEXT,
+    challenge_method TEXT,
+    created_at       INTEGER NOT NULL,
+    expires_at       INTEGER NOT NULL,
+    used_at          INTEGER
+);
+CREATE INDEX oauth_codes_app ON oauth_codes (app_id);
+CREATE INDEX oauth_codes_account ON oauth_codes (account_id);
