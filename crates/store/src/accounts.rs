@@ -70,6 +70,41 @@ pub struct ProfileUpdate {
     pub languages: String,
 }
 
+/// An author's public columns as views join them in (`a.handle AS a_handle`, …).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub(crate) struct AuthorColumns {
+    a_handle: String,
+    a_display_name: String,
+    a_bio: String,
+    a_home_region: Option<String>,
+    a_languages: String,
+    a_role: String,
+    a_created_at: i64,
+    a_notes_count: i64,
+    a_followers_count: i64,
+    a_following_count: i64,
+    a_last_note_at: Option<i64>,
+}
+
+impl AuthorColumns {
+    pub(crate) fn profile(&self, id: i64) -> Profile {
+        Profile {
+            id,
+            handle: self.a_handle.clone(),
+            display_name: self.a_display_name.clone(),
+            bio: self.a_bio.clone(),
+            home_region: self.a_home_region.clone(),
+            languages: self.a_languages.clone(),
+            role: self.a_role.clone(),
+            created_at: self.a_created_at,
+            notes_count: self.a_notes_count,
+            followers_count: self.a_followers_count,
+            following_count: self.a_following_count,
+            last_note_at: self.a_last_note_at,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewAccount {
     pub id: i64,

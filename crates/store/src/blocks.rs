@@ -6,6 +6,7 @@ use crate::Store;
 use crate::db::{on_read, on_write};
 use crate::engagement::ListedProfile;
 use crate::error::Result;
+use crate::lists::{ListSql, profile_list};
 use crate::page::Page;
 
 /// Whom a viewer must not see: accounts blocked either way, and accounts the viewer muted.
@@ -26,24 +27,14 @@ impl Hidden {
     }
 }
 
-macro_rules! listed {
-    ($table:literal, $key:literal, $other:literal, $dir:literal) => {
-        concat!(
-            "SELECT x.id AS cursor, a.id, a.handle, a.display_name, a.bio, a.home_region, \
-             a.languages, a.role, a.created_at, a.notes_count, a.followers_count, \
-             a.following_count, a.last_note_at FROM (SELECT ",
-            $other,
-            " AS account_id, id FROM ",
-            $table,
-            " WHERE ",
-            $key,
-            " = $1 AND id < $2 AND id > $3 ORDER BY id ",
-            $dir,
-            " LIMIT $4) x JOIN accounts a ON a.id = x.account_id ORDER BY x.id ",
-            $dir
-        )
-    };
-}
+const BLOCKED: ListSql = ListSql {
+    desc: profile_list!("blocks", "blocker_id", "blocked_id", "DESC"),
+    asc: profile_list!("blocks", "blocker_id", "blocked_id", "ASC"),
+};
+const MUTED: ListSql = ListSql {
+    desc: profile_list!("mutes", "muter_id", "muted_id", "DESC"),
+    asc: profile_list!("mutes", "muter_id", "muted_id", "ASC"),
+};
 
 impl Store {
     /// Block; false when already blocked. Ends follows both ways (counters kept exact) and
@@ -197,40 +188,11 @@ impl Store {
 
     /// Whom a member blocked, most recent first; `cursor` is the block's id.
     pub async fn blocked_accounts(&self, blocker: i64, page: &Page) -> Result<Vec<ListedProfile>> {
-        let sql = if page.ascending() {
-            listed!("blocks", "blocker_id", "blocked_id", "ASC")
-        } else {
-            listed!("blocks", "blocker_id", "blocked_id", "DESC")
-        };
-        self.listed_page(sql, blocker, page).await
+        self.keyed_page(&BLOCKED, blocker, page).await
     }
 
     /// Whom a member muted, most recent first; `cursor` is the mute's id.
     pub async fn muted_accounts(&self, muter: i64, page: &Page) -> Result<Vec<ListedProfile>> {
-        let sql = if page.ascending() {
-            listed!("mutes", "muter_id", "muted_id", "ASC")
-        } else {
-            listed!("mutes", "muter_id", "muted_id", "DESC")
-        };
-        self.listed_page(sql, muter, page).await
-    }
-
-    async fn listed_page(
-        &self,
-        sql: &'static str,
-        key: i64,
-        page: &Page,
-    ) -> Result<Vec<ListedProfile>> {
-        let mut rows: Vec<ListedProfile> = on_read!(self, |p| sqlx::query_as(sql)
-            .bind(key)
-            .bind(page.upper())
-            .bind(page.lower())
-            .bind(page.limit())
-            .fetch_all(p)
-            .await)?;
-        if page.ascending() {
-            rows.reverse();
-        }
-        Ok(rows)
+        self.keyed_page(&MUTED, muter, page).await
     }
 }

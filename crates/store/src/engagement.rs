@@ -10,6 +10,7 @@ use crate::accounts::Profile;
 use crate::db::{on_read, on_write, placeholders};
 use crate::error::{Result, StoreError};
 use crate::explore::refresh_score;
+use crate::lists::{ListSql, profile_list};
 use crate::notes::{NoteView, note_view};
 use crate::page::Page;
 
@@ -47,34 +48,32 @@ pub struct ViewerMarks {
     pub collected: HashSet<i64>,
 }
 
-const FAVOURITES_DESC: &str = note_view!(
-    "page.id",
-    "(SELECT note_id, id FROM likes WHERE account_id = $1 AND id < $2 AND id > $3 \
-     ORDER BY id DESC LIMIT $4) page JOIN notes n ON n.id = page.note_id",
-    "1 = 1",
-    "page.id DESC"
-);
-const FAVOURITES_ASC: &str = note_view!(
-    "page.id",
-    "(SELECT note_id, id FROM likes WHERE account_id = $1 AND id < $2 AND id > $3 \
-     ORDER BY id ASC LIMIT $4) page JOIN notes n ON n.id = page.note_id",
-    "1 = 1",
-    "page.id ASC"
-);
-const COLLECTS_DESC: &str = note_view!(
-    "page.id",
-    "(SELECT note_id, id FROM collects WHERE account_id = $1 AND id < $2 AND id > $3 \
-     ORDER BY id DESC LIMIT $4) page JOIN notes n ON n.id = page.note_id",
-    "1 = 1",
-    "page.id DESC"
-);
-const COLLECTS_ASC: &str = note_view!(
-    "page.id",
-    "(SELECT note_id, id FROM collects WHERE account_id = $1 AND id < $2 AND id > $3 \
-     ORDER BY id ASC LIMIT $4) page JOIN notes n ON n.id = page.note_id",
-    "1 = 1",
-    "page.id ASC"
-);
+/// A member's liked or collected notes, most recent act first; `cursor` is the act's id.
+macro_rules! acted_notes {
+    ($table:literal, $dir:literal) => {
+        note_view!(
+            "page.id",
+            concat!(
+                "(SELECT note_id, id FROM ",
+                $table,
+                " WHERE account_id = $1 AND id < $2 AND id > $3 ORDER BY id ",
+                $dir,
+                " LIMIT $4) page JOIN notes n ON n.id = page.note_id"
+            ),
+            "1 = 1",
+            concat!("page.id ", $dir)
+        )
+    };
+}
+const FAVOURITES: ListSql =
+    ListSql { desc: acted_notes!("likes", "DESC"), asc: acted_notes!("likes", "ASC") };
+const COLLECTED: ListSql =
+    ListSql { desc: acted_notes!("collects", "DESC"), asc: acted_notes!("collects", "ASC") };
+const LIKERS: ListSql = ListSql {
+    desc: profile_list!("likes", "note_id", "account_id", "DESC"),
+    asc: profile_list!("likes", "note_id", "account_id", "ASC"),
+};
+
 impl Store {
     /// Like a note; false when already liked. Notifies the author (not oneself).
     pub async fn like(&self, account: i64, note: i64, act: Act) -> Result<bool> {
@@ -140,57 +139,17 @@ impl Store {
 
     /// The notes a member liked, most recently liked first; `cursor` is the like id.
     pub async fn liked_notes(&self, account: i64, page: &Page) -> Result<Vec<NoteView>> {
-        let sql = if page.ascending() { FAVOURITES_ASC } else { FAVOURITES_DESC };
-        self.cursor_page(sql, account, page).await
+        self.keyed_page(&FAVOURITES, account, page).await
     }
 
     /// The notes a member collected (any board), most recent first; `cursor` is the collect id.
     pub async fn collected_notes(&self, account: i64, page: &Page) -> Result<Vec<NoteView>> {
-        let sql = if page.ascending() { COLLECTS_ASC } else { COLLECTS_DESC };
-        self.cursor_page(sql, account, page).await
-    }
-
-    async fn cursor_page(&self, sql: &'static str, key: i64, page: &Page) -> Result<Vec<NoteView>> {
-        let mut rows: Vec<NoteView> = on_read!(self, |p| sqlx::query_as(sql)
-            .bind(key)
-            .bind(page.upper())
-            .bind(page.lower())
-            .bind(page.limit())
-            .fetch_all(p)
-            .await)?;
-        if page.ascending() {
-            rows.reverse();
-        }
-        Ok(rows)
+        self.keyed_page(&COLLECTED, account, page).await
     }
 
     /// Who liked a note, most recent first; `cursor` is the like id.
     pub async fn likers(&self, note: i64, page: &Page) -> Result<Vec<ListedProfile>> {
-        let dir = if page.ascending() { "ASC" } else { "DESC" };
-        let sql = format!(
-            concat!(
-                "SELECT l.id AS cursor, ",
-                "a.id, a.handle, a.display_name, a.bio, a.home_region, a.languages, a.role, \
-                 a.created_at, a.notes_count, a.followers_count, a.following_count, \
-                 a.last_note_at",
-                " FROM (SELECT account_id, id FROM likes WHERE note_id = $1 AND id < $2 \
-                 AND id > $3 ORDER BY id {} LIMIT $4) l JOIN accounts a ON a.id = l.account_id \
-                 ORDER BY l.id {}"
-            ),
-            dir, dir
-        );
-        let mut rows: Vec<ListedProfile> =
-            on_read!(self, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(note)
-                .bind(page.upper())
-                .bind(page.lower())
-                .bind(page.limit())
-                .fetch_all(p)
-                .await)?;
-        if page.ascending() {
-            rows.reverse();
-        }
-        Ok(rows)
+        self.keyed_page(&LIKERS, note, page).await
     }
 
     /// Which of `notes` the viewer liked and collected.

@@ -2,6 +2,7 @@ use crate::Store;
 use crate::db::{on_read, on_write};
 use crate::engagement::{Act, ListedProfile, NOTIFY_ONCE};
 use crate::error::Result;
+use crate::lists::{ListSql, profile_list};
 use crate::page::Page;
 
 /// How many of a followee's latest notes a new follower's home feed receives at once.
@@ -103,62 +104,23 @@ impl Store {
     }
 }
 
-/// `SELECT` a page of profiles from `follows`: `$key` is the column matched to $1, `$other` the
-/// account listed. $1 account, $2 upper, $3 lower, $4 limit.
-macro_rules! follow_list {
-    ($key:literal, $other:literal, $dir:literal) => {
-        concat!(
-            "SELECT f.id AS cursor, a.id, a.handle, a.display_name, a.bio, a.home_region, \
-             a.languages, a.role, a.created_at, a.notes_count, a.followers_count, \
-             a.following_count, a.last_note_at FROM (SELECT ",
-            $other,
-            " AS account_id, id FROM follows WHERE ",
-            $key,
-            " = $1 AND id < $2 AND id > $3 ORDER BY id ",
-            $dir,
-            " LIMIT $4) f JOIN accounts a ON a.id = f.account_id ORDER BY f.id ",
-            $dir
-        )
-    };
-}
+const FOLLOWERS: ListSql = ListSql {
+    desc: profile_list!("follows", "followee_id", "follower_id", "DESC"),
+    asc: profile_list!("follows", "followee_id", "follower_id", "ASC"),
+};
+const FOLLOWING: ListSql = ListSql {
+    desc: profile_list!("follows", "follower_id", "followee_id", "DESC"),
+    asc: profile_list!("follows", "follower_id", "followee_id", "ASC"),
+};
 
 impl Store {
     /// Who follows `account`, most recent first; `cursor` is the follow's id.
     pub async fn followers(&self, account: i64, page: &Page) -> Result<Vec<ListedProfile>> {
-        let sql = if page.ascending() {
-            follow_list!("followee_id", "follower_id", "ASC")
-        } else {
-            follow_list!("followee_id", "follower_id", "DESC")
-        };
-        self.follow_page(sql, account, page).await
+        self.keyed_page(&FOLLOWERS, account, page).await
     }
 
     /// Whom `account` follows, most recent first; `cursor` is the follow's id.
     pub async fn following(&self, account: i64, page: &Page) -> Result<Vec<ListedProfile>> {
-        let sql = if page.ascending() {
-            follow_list!("follower_id", "followee_id", "ASC")
-        } else {
-            follow_list!("follower_id", "followee_id", "DESC")
-        };
-        self.follow_page(sql, account, page).await
-    }
-
-    async fn follow_page(
-        &self,
-        sql: &'static str,
-        account: i64,
-        page: &Page,
-    ) -> Result<Vec<ListedProfile>> {
-        let mut rows: Vec<ListedProfile> = on_read!(self, |p| sqlx::query_as(sql)
-            .bind(account)
-            .bind(page.upper())
-            .bind(page.lower())
-            .bind(page.limit())
-            .fetch_all(p)
-            .await)?;
-        if page.ascending() {
-            rows.reverse();
-        }
-        Ok(rows)
+        self.keyed_page(&FOLLOWING, account, page).await
     }
 }

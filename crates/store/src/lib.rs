@@ -16,6 +16,7 @@ mod engagement;
 mod error;
 mod explore;
 mod follows;
+mod lists;
 mod media;
 mod notes;
 mod notifications;

@@ -4,7 +4,7 @@
 use sqlx::FromRow;
 
 use crate::Store;
-use crate::accounts::Profile;
+use crate::accounts::{AuthorColumns, Profile};
 use crate::db::{on_read, on_write};
 use crate::engagement::NOTIFY_ONCE;
 use crate::error::{Result, StoreError};
@@ -53,35 +53,13 @@ pub struct NoteView {
     pub explore_score: f64,
     pub app_name: Option<String>,
     pub app_website: Option<String>,
-    a_handle: String,
-    a_display_name: String,
-    a_bio: String,
-    a_home_region: Option<String>,
-    a_languages: String,
-    a_role: String,
-    a_created_at: i64,
-    a_notes_count: i64,
-    a_followers_count: i64,
-    a_following_count: i64,
-    a_last_note_at: Option<i64>,
+    #[sqlx(flatten)]
+    author_cols: AuthorColumns,
 }
 
 impl NoteView {
     pub fn author(&self) -> Profile {
-        Profile {
-            id: self.author_id,
-            handle: self.a_handle.clone(),
-            display_name: self.a_display_name.clone(),
-            bio: self.a_bio.clone(),
-            home_region: self.a_home_region.clone(),
-            languages: self.a_languages.clone(),
-            role: self.a_role.clone(),
-            created_at: self.a_created_at,
-            notes_count: self.a_notes_count,
-            followers_count: self.a_followers_count,
-            following_count: self.a_following_count,
-            last_note_at: self.a_last_note_at,
-        }
+        self.author_cols.profile(self.author_id)
     }
 }
 

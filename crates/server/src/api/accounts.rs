@@ -142,26 +142,6 @@ fn relationship_json(r: &Relationship) -> Value {
     })
 }
 
-pub async fn follow(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let me = auth.user("write:follows")?;
-    let r = social::follow(&s.ctx, me, path_id(&id)?).await?;
-    Ok(Json(relationship_json(&r)))
-}
-
-pub async fn unfollow(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let me = auth.user("write:follows")?;
-    let r = social::unfollow(&s.ctx, me, path_id(&id)?).await?;
-    Ok(Json(relationship_json(&r)))
-}
-
 #[derive(Deserialize)]
 pub struct RelationshipParams {
     #[serde(default, rename = "id[]")]
@@ -285,7 +265,8 @@ pub async fn following(
     Ok(account_listing(list, &base, &uri).await)
 }
 
-/// block, unblock, unmute: act on the account in the path, answer with the relationship.
+/// follow, unfollow, block, unblock, unmute: act on the account in the path, answer with the
+/// relationship.
 macro_rules! relationship_action {
     ($name:ident, $scope:literal, $call:path) => {
         pub async fn $name(
@@ -300,6 +281,8 @@ macro_rules! relationship_action {
     };
 }
 
+relationship_action!(follow, "write:follows", social::follow);
+relationship_action!(unfollow, "write:follows", social::unfollow);
 relationship_action!(block, "write:blocks", social::block);
 relationship_action!(unblock, "write:blocks", social::unblock);
 relationship_action!(unmute, "write:mutes", social::unmute);
