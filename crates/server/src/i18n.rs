@@ -8,30 +8,27 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
-const SOURCES: &[(&str, &str)] =
-    &[("en", include_str!("../i18n/en.ftl")), ("zh-CN", include_str!("../i18n/zh-CN.ftl"))];
+const SOURCES: [(&str, &str); 2] =
+    [("en", include_str!("../i18n/en.ftl")), ("zh-CN", include_str!("../i18n/zh-CN.ftl"))];
 
+/// One bundle per source, English first (the fallback).
 struct Catalog {
-    bundles: Vec<(&'static str, FluentBundle<FluentResource>)>,
+    bundles: [(&'static str, FluentBundle<FluentResource>); SOURCES.len()],
 }
 
 fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| Catalog {
-        bundles: SOURCES
-            .iter()
-            .map(|(tag, src)| {
-                let id: LanguageIdentifier = tag.parse().unwrap_or_default();
-                let mut bundle = FluentBundle::new_concurrent(vec![id]);
-                // No Unicode isolation marks: the text goes into HTML, not a bidi-mixed UI.
-                bundle.set_use_isolating(false);
-                // The files are ours and tested (`every_key_in_both_languages`).
-                let resource =
-                    FluentResource::try_new((*src).to_owned()).unwrap_or_else(|(r, _)| r);
-                let _ = bundle.add_resource(resource);
-                (*tag, bundle)
-            })
-            .collect(),
+        bundles: SOURCES.map(|(tag, src)| {
+            let id: LanguageIdentifier = tag.parse().unwrap_or_default();
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
+            // No Unicode isolation marks: the text goes into HTML, not a bidi-mixed UI.
+            bundle.set_use_isolating(false);
+            // The files are ours and tested (`every_key_in_both_languages`).
+            let resource = FluentResource::try_new((*src).to_owned()).unwrap_or_else(|(r, _)| r);
+            let _ = bundle.add_resource(resource);
+            (tag, bundle)
+        }),
     })
 }
 
@@ -56,9 +53,7 @@ impl Locale {
             .iter()
             .find(|(tag, _)| tag.eq_ignore_ascii_case(lang))
             .or_else(|| c.bundles.iter().find(|(tag, _)| primary(tag) == primary(lang)))
-            .or(c.bundles.first())
-            .map(|(t, b)| (*t, b))
-            .expect("at least one bundle");
+            .unwrap_or(&c.bundles[0]);
         Locale { lang, bundle }
     }
 
@@ -135,7 +130,7 @@ mod tests {
         let (en, zh) = (keys(SOURCES[0].1), keys(SOURCES[1].1));
         assert_eq!(en, zh, "en.ftl and zh-CN.ftl must define the same messages in the same order");
         for (tag, src) in SOURCES {
-            assert!(FluentResource::try_new((*src).to_owned()).is_ok(), "{tag} parses");
+            assert!(FluentResource::try_new(src.to_owned()).is_ok(), "{tag} parses");
             let l = Locale::get(tag);
             for k in keys(src) {
                 assert_ne!(l.t(k), k, "{tag}: {k} resolves");
