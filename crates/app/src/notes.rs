@@ -90,6 +90,13 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView
             return Err(AppError::Taken("Idempotency-Key"));
         }
         Err(StoreError::MediaUnavailable(id)) => {
+            // A retry of a photo post finds its photos attached by the first request: answer
+            // with that post.
+            if let Some(k) = key
+                && let Some(existing) = earlier_post(ctx, author, k).await?
+            {
+                return Ok(existing);
+            }
             return Err(ValidationError::new(
                 "media_ids",
                 format!("{id} is not one of your unattached uploads"),

@@ -154,8 +154,12 @@ impl Store {
 
     /// Delete a comment and its replies; fix the note's and the parent's counters.
     pub async fn delete_comment(&self, id: i64) -> Result<()> {
+        let lock = self.lock_row_sql("comments");
         on_write!(self, |p| {
             let mut tx = p.begin().await?;
+            // PostgreSQL: hold the comment so a reply in flight waits and then fails, instead of
+            // being cascaded away uncounted.
+            sqlx::query(sqlx::AssertSqlSafe(lock)).bind(id).execute(&mut *tx).await?;
             let row: Option<(i64, Option<i64>, i64)> = sqlx::query_as(
                 "SELECT note_id, parent_id, replies_count FROM comments WHERE id = $1",
             )

@@ -117,6 +117,15 @@ impl Store {
         Ok(Self { db: Db::Sqlite { writer, reader } })
     }
 
+    /// `SELECT id FROM table WHERE id = $1`, locking the row on PostgreSQL (SQLite has one
+    /// writer, so its transactions never interleave). `table` is always one of ours.
+    pub(crate) fn lock_row_sql(&self, table: &'static str) -> String {
+        match self.db {
+            Db::Sqlite { .. } => format!("SELECT id FROM {table} WHERE id = $1"),
+            Db::Postgres(_) => format!("SELECT id FROM {table} WHERE id = $1 FOR UPDATE"),
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self.db {
             Db::Sqlite { .. } => Backend::Sqlite,

@@ -223,21 +223,6 @@ impl Store {
                 .bind(n.author_id)
                 .execute(&mut *tx)
                 .await?;
-                for (position, media) in n.media_ids.iter().enumerate() {
-                    let attached = sqlx::query(
-                        "UPDATE media SET note_id = $1, position = $2 \
-                         WHERE id = $3 AND owner_id = $4 AND note_id IS NULL",
-                    )
-                    .bind(n.id)
-                    .bind(i64::try_from(position).unwrap_or(i64::MAX))
-                    .bind(*media)
-                    .bind(n.author_id)
-                    .execute(&mut *tx)
-                    .await?;
-                    if attached.rows_affected() != 1 {
-                        return Err(StoreError::MediaUnavailable(*media));
-                    }
-                }
                 if let Some(key) = &n.idempotency_key {
                     sqlx::query(
                         "DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 \
@@ -259,6 +244,21 @@ impl Store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| StoreError::conflict_on(e, &["idempotency_keys"]))?;
+                }
+                for (position, media) in n.media_ids.iter().enumerate() {
+                    let attached = sqlx::query(
+                        "UPDATE media SET note_id = $1, position = $2 \
+                         WHERE id = $3 AND owner_id = $4 AND note_id IS NULL",
+                    )
+                    .bind(n.id)
+                    .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                    .bind(*media)
+                    .bind(n.author_id)
+                    .execute(&mut *tx)
+                    .await?;
+                    if attached.rows_affected() != 1 {
+                        return Err(StoreError::MediaUnavailable(*media));
+                    }
                 }
                 for (notification, recipient) in &n.mentions {
                     sqlx::query(NOTIFY_ONCE)
@@ -304,8 +304,12 @@ impl Store {
     /// Delete a note with everything that hangs on it (tags, feed entries, likes, collects,
     /// notifications) and fix the author's and the boards' counts. Returns the author's id, or `NotFound`.
     pub async fn delete_note(&self, id: i64) -> Result<i64> {
+        let lock = self.lock_row_sql("notes");
         on_write!(self, |p| {
             let mut tx = p.begin().await?;
+            // PostgreSQL: hold the note so a collect, like or comment in flight (whose foreign
+            // key check needs it) waits and then fails, instead of slipping past the counters.
+            sqlx::query(sqlx::AssertSqlSafe(lock)).bind(id).execute(&mut *tx).await?;
             // Boards that held the note lose it; likes, collects and the rest cascade.
             sqlx::query(
                 "UPDATE boards SET notes_count = notes_count - 1 \

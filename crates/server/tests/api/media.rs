@@ -176,3 +176,23 @@ async fn too_many_photos() {
     let v = expect_error(res, 422).await;
     assert!(v["error"].as_str().unwrap().contains("18"));
 }
+
+#[tokio::test]
+async fn a_retried_photo_post_answers_with_the_first() {
+    let app = spawn_app().await;
+    let ann = app.member("ann").await;
+    let res = upload(&app, &ann.token, "p.jpg", sample_photo(5, 320, 240).unwrap()).await;
+    let media_id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let post = || {
+        app.http
+            .post(app.url("/api/v1/statuses"))
+            .bearer_auth(&ann.token)
+            .header("idempotency-key", "photo-1")
+            .json(&json!({"status": "one photo", "media_ids": [media_id]}))
+            .send()
+    };
+    let first: Value = post().await.unwrap().json().await.unwrap();
+    let again = post().await.unwrap();
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<Value>().await.unwrap()["id"], first["id"]);
+}
