@@ -6,7 +6,9 @@ use crate::Store;
 use crate::db::{on_read, on_write};
 use crate::engagement::ListedProfile;
 use crate::error::Result;
-use crate::lists::{ListSql, profile_list};
+use crate::follows::follow_counts;
+use crate::lists::profile_list;
+use crate::notes::FeedSql;
 use crate::page::Page;
 
 /// Whom a viewer must not see: accounts blocked either way, and accounts the viewer muted.
@@ -27,11 +29,11 @@ impl Hidden {
     }
 }
 
-const BLOCKED: ListSql = ListSql {
+const BLOCKED: FeedSql = FeedSql {
     desc: profile_list!("blocks", "blocker_id", "blocked_id", "DESC"),
     asc: profile_list!("blocks", "blocker_id", "blocked_id", "ASC"),
 };
-const MUTED: ListSql = ListSql {
+const MUTED: FeedSql = FeedSql {
     desc: profile_list!("mutes", "muter_id", "muted_id", "DESC"),
     asc: profile_list!("mutes", "muter_id", "muted_id", "ASC"),
 };
@@ -63,18 +65,7 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 if gone.rows_affected() > 0 {
-                    sqlx::query(
-                        "UPDATE accounts SET following_count = following_count - 1 WHERE id = $1",
-                    )
-                    .bind(a)
-                    .execute(&mut *tx)
-                    .await?;
-                    sqlx::query(
-                        "UPDATE accounts SET followers_count = followers_count - 1 WHERE id = $1",
-                    )
-                    .bind(b)
-                    .execute(&mut *tx)
-                    .await?;
+                    follow_counts!(tx, a, b, -1);
                 }
                 sqlx::query("DELETE FROM home_entries WHERE owner_id = $1 AND author_id = $2")
                     .bind(a)

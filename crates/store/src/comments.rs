@@ -6,7 +6,7 @@ use sqlx::FromRow;
 use crate::Store;
 use crate::accounts::{AuthorColumns, Profile};
 use crate::db::{on_read, on_write};
-use crate::engagement::{Act, NOTIFY_ONCE};
+use crate::engagement::{Act, notify};
 use crate::error::{Result, StoreError};
 use crate::explore::refresh_score;
 
@@ -106,16 +106,7 @@ impl Store {
             }
             refresh_score!(tx, c.note_id);
             for (id, recipient, kind) in notices {
-                sqlx::query(NOTIFY_ONCE)
-                    .bind(*id)
-                    .bind(*recipient)
-                    .bind(*kind)
-                    .bind(c.author_id)
-                    .bind(c.note_id)
-                    .bind(c.created_at)
-                    .bind(c.id)
-                    .execute(&mut *tx)
-                    .await?;
+                notify!(tx, id: *id, to: *recipient, kind: *kind, by: c.author_id, note: c.note_id, at: c.created_at, comment: c.id);
             }
             tx.commit().await?;
         });
@@ -210,16 +201,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let (author, note) = row.ok_or(StoreError::NotFound)?;
-            sqlx::query(NOTIFY_ONCE)
-                .bind(act.notification_id)
-                .bind(author)
-                .bind("favourite")
-                .bind(account)
-                .bind(note)
-                .bind(act.at)
-                .bind(comment)
-                .execute(&mut *tx)
-                .await?;
+            notify!(tx, id: act.notification_id, to: author, kind: "favourite", by: account, note: note, at: act.at, comment: comment);
             tx.commit().await?;
             Ok(true)
         })

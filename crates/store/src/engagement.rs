@@ -10,9 +10,27 @@ use crate::accounts::Profile;
 use crate::db::{on_read, on_write, placeholders};
 use crate::error::{Result, StoreError};
 use crate::explore::refresh_score;
-use crate::lists::{ListSql, profile_list};
-use crate::notes::{NoteView, note_view};
+use crate::lists::profile_list;
+use crate::notes::{FeedSql, NoteView, note_view};
 use crate::page::Page;
+
+/// Write a notification in the caller's transaction `tx` (see [`NOTIFY_ONCE`]).
+macro_rules! notify {
+    ($tx:ident, id: $id:expr, to: $to:expr, kind: $kind:expr, by: $by:expr, note: $note:expr,
+     at: $at:expr, comment: $comment:expr) => {
+        sqlx::query($crate::engagement::NOTIFY_ONCE)
+            .bind($id)
+            .bind($to)
+            .bind($kind)
+            .bind($by)
+            .bind($note)
+            .bind($at)
+            .bind($comment)
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+pub(crate) use notify;
 
 /// A new like, collect or similar act: its own id, when, and the id its notification gets.
 #[derive(Debug, Clone, Copy)]
@@ -65,11 +83,11 @@ macro_rules! acted_notes {
         )
     };
 }
-const FAVOURITES: ListSql =
-    ListSql { desc: acted_notes!("likes", "DESC"), asc: acted_notes!("likes", "ASC") };
-const COLLECTED: ListSql =
-    ListSql { desc: acted_notes!("collects", "DESC"), asc: acted_notes!("collects", "ASC") };
-const LIKERS: ListSql = ListSql {
+const FAVOURITES: FeedSql =
+    FeedSql { desc: acted_notes!("likes", "DESC"), asc: acted_notes!("likes", "ASC") };
+const COLLECTED: FeedSql =
+    FeedSql { desc: acted_notes!("collects", "DESC"), asc: acted_notes!("collects", "ASC") };
+const LIKERS: FeedSql = FeedSql {
     desc: profile_list!("likes", "note_id", "account_id", "DESC"),
     asc: profile_list!("likes", "note_id", "account_id", "ASC"),
 };
@@ -100,16 +118,7 @@ impl Store {
             .await?;
             let (author,) = author.ok_or(StoreError::NotFound)?;
             refresh_score!(tx, note);
-            sqlx::query(NOTIFY_ONCE)
-                .bind(act.notification_id)
-                .bind(author)
-                .bind("favourite")
-                .bind(account)
-                .bind(note)
-                .bind(act.at)
-                .bind(None::<i64>)
-                .execute(&mut *tx)
-                .await?;
+            notify!(tx, id: act.notification_id, to: author, kind: "favourite", by: account, note: note, at: act.at, comment: None::<i64>);
             tx.commit().await?;
             Ok(true)
         })
@@ -299,16 +308,7 @@ impl Store {
             .await?;
             let (author,) = author.ok_or(StoreError::NotFound)?;
             refresh_score!(tx, note);
-            sqlx::query(NOTIFY_ONCE)
-                .bind(act.notification_id)
-                .bind(author)
-                .bind("collect")
-                .bind(account)
-                .bind(note)
-                .bind(act.at)
-                .bind(None::<i64>)
-                .execute(&mut *tx)
-                .await?;
+            notify!(tx, id: act.notification_id, to: author, kind: "collect", by: account, note: note, at: act.at, comment: None::<i64>);
             tx.commit().await?;
             Ok(true)
         })

@@ -1,9 +1,28 @@
 use crate::Store;
 use crate::db::{on_read, on_write};
-use crate::engagement::{Act, ListedProfile, NOTIFY_ONCE};
+use crate::engagement::{Act, ListedProfile, notify};
 use crate::error::Result;
-use crate::lists::{ListSql, profile_list};
+use crate::lists::profile_list;
+use crate::notes::FeedSql;
 use crate::page::Page;
+
+/// Move one follow's two counters by `delta` (the follower's following, the followee's
+/// followers) in the caller's transaction `tx`.
+macro_rules! follow_counts {
+    ($tx:ident, $follower:expr, $followee:expr, $delta:expr) => {
+        sqlx::query("UPDATE accounts SET following_count = following_count + $2 WHERE id = $1")
+            .bind($follower)
+            .bind(i64::from($delta))
+            .execute(&mut *$tx)
+            .await?;
+        sqlx::query("UPDATE accounts SET followers_count = followers_count + $2 WHERE id = $1")
+            .bind($followee)
+            .bind(i64::from($delta))
+            .execute(&mut *$tx)
+            .await?;
+    };
+}
+pub(crate) use follow_counts;
 
 /// How many of a followee's latest notes a new follower's home feed receives at once.
 const BACKFILL: i64 = 40;
@@ -27,14 +46,7 @@ impl Store {
             if done.rows_affected() == 0 {
                 return Ok(false);
             }
-            sqlx::query("UPDATE accounts SET following_count = following_count + 1 WHERE id = $1")
-                .bind(follower)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("UPDATE accounts SET followers_count = followers_count + 1 WHERE id = $1")
-                .bind(followee)
-                .execute(&mut *tx)
-                .await?;
+            follow_counts!(tx, follower, followee, 1);
             sqlx::query(
                 "INSERT INTO home_entries (owner_id, note_id, author_id) \
                  SELECT $1, n.id, n.author_id FROM notes n WHERE n.author_id = $2 \
@@ -45,16 +57,7 @@ impl Store {
             .bind(BACKFILL)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(NOTIFY_ONCE)
-                .bind(act.notification_id)
-                .bind(followee)
-                .bind("follow")
-                .bind(follower)
-                .bind(None::<i64>)
-                .bind(act.at)
-                .bind(None::<i64>)
-                .execute(&mut *tx)
-                .await?;
+            notify!(tx, id: act.notification_id, to: followee, kind: "follow", by: follower, note: None::<i64>, at: act.at, comment: None::<i64>);
             tx.commit().await?;
             Ok(true)
         })
@@ -74,14 +77,7 @@ impl Store {
             if done.rows_affected() == 0 {
                 return Ok(false);
             }
-            sqlx::query("UPDATE accounts SET following_count = following_count - 1 WHERE id = $1")
-                .bind(follower)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("UPDATE accounts SET followers_count = followers_count - 1 WHERE id = $1")
-                .bind(followee)
-                .execute(&mut *tx)
-                .await?;
+            follow_counts!(tx, follower, followee, -1);
             sqlx::query("DELETE FROM home_entries WHERE owner_id = $1 AND author_id = $2")
                 .bind(follower)
                 .bind(followee)
@@ -104,11 +100,11 @@ impl Store {
     }
 }
 
-const FOLLOWERS: ListSql = ListSql {
+const FOLLOWERS: FeedSql = FeedSql {
     desc: profile_list!("follows", "followee_id", "follower_id", "DESC"),
     asc: profile_list!("follows", "followee_id", "follower_id", "ASC"),
 };
-const FOLLOWING: ListSql = ListSql {
+const FOLLOWING: FeedSql = FeedSql {
     desc: profile_list!("follows", "follower_id", "followee_id", "DESC"),
     asc: profile_list!("follows", "follower_id", "followee_id", "ASC"),
 };

@@ -8,6 +8,7 @@ use sqlx::sqlite::SqliteRow;
 use crate::Store;
 use crate::db::on_read;
 use crate::error::Result;
+use crate::notes::FeedSql;
 use crate::page::Page;
 
 /// A page of profiles from `$table`, where `$key = $1` and `$other` names the listed account,
@@ -32,15 +33,9 @@ macro_rules! profile_list {
 }
 pub(crate) use profile_list;
 
-/// Both directions of a list query: newest first, and oldest first for `min_id`.
-pub(crate) struct ListSql {
-    pub desc: &'static str,
-    pub asc: &'static str,
-}
-
 impl Store {
     /// Run a list query for `key` over the window `page`, newest first either way.
-    pub(crate) async fn keyed_page<T>(&self, sql: &ListSql, key: i64, page: &Page) -> Result<Vec<T>>
+    pub(crate) async fn keyed_page<T>(&self, sql: &FeedSql, key: i64, page: &Page) -> Result<Vec<T>>
     where
         T: Send + Unpin + for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow>,
     {

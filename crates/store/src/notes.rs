@@ -6,7 +6,7 @@ use sqlx::FromRow;
 use crate::Store;
 use crate::accounts::{AuthorColumns, Profile};
 use crate::db::{on_read, on_write};
-use crate::engagement::NOTIFY_ONCE;
+use crate::engagement::notify;
 use crate::error::{Result, StoreError};
 use crate::page::Page;
 
@@ -261,16 +261,7 @@ impl Store {
                     }
                 }
                 for (notification, recipient) in &n.mentions {
-                    sqlx::query(NOTIFY_ONCE)
-                        .bind(*notification)
-                        .bind(*recipient)
-                        .bind("mention")
-                        .bind(n.author_id)
-                        .bind(n.id)
-                        .bind(n.created_at)
-                        .bind(None::<i64>)
-                        .execute(&mut *tx)
-                        .await?;
+                    notify!(tx, id: *notification, to: *recipient, kind: "mention", by: n.author_id, note: n.id, at: n.created_at, comment: None::<i64>);
                 }
             }
             tx.commit().await?;
