@@ -28,6 +28,13 @@ impl Default for HashParams {
     }
 }
 
+impl HashParams {
+    /// These parameters, if Argon2 accepts them (checked at start-up, not at the first login).
+    pub fn checked(self) -> Result<Self, AppError> {
+        hasher(self).map(|_| self)
+    }
+}
+
 fn hasher(p: HashParams) -> Result<Argon2<'static>, AppError> {
     let params = Params::new(p.memory_kib, p.iterations, p.parallelism, None)
         .map_err(|e| AppError::Internal(format!("argon2 parameters: {e}")))?;

@@ -36,7 +36,7 @@ pub enum AdminCommand {
 
 pub async fn run(cfg: Config, command: AdminCommand) -> Result<()> {
     let store = config::open_store(&cfg).await?;
-    let ctx = Ctx::new(store.clone(), config::open_blobs(&cfg)?, cfg.settings());
+    let ctx = Ctx::new(store.clone(), config::open_blobs(&cfg)?, cfg.settings()?);
     let result = match command {
         AdminCommand::CreateUser { handle, email, password, password_stdin, role } => {
             let role = Role::parse(&role)?;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use nb_app::password::HashParams;
 use nb_app::{BlobStore, Settings, Store, StoreOptions};
 use nb_domain::RegistrationMode;
 use nb_server::limits::{Limit, RateLimits};
@@ -87,10 +88,26 @@ pub struct StorageSection {
     pub max_connections: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AccountsSection {
     pub registration: RegistrationMode,
+    /// Argon2id cost for new password hashes (existing hashes keep their own parameters).
+    pub password_memory_kib: u32,
+    pub password_iterations: u32,
+    pub password_parallelism: u32,
+}
+
+impl Default for AccountsSection {
+    fn default() -> Self {
+        let p = HashParams::default();
+        Self {
+            registration: RegistrationMode::default(),
+            password_memory_kib: p.memory_kib,
+            password_iterations: p.iterations,
+            password_parallelism: p.parallelism,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -153,8 +170,16 @@ impl Config {
         }
     }
 
-    pub fn settings(&self) -> Settings {
-        Settings { registration: self.accounts.registration, ..Settings::default() }
+    pub fn settings(&self) -> Result<Settings> {
+        let a = &self.accounts;
+        let password_hash = HashParams {
+            memory_kib: a.password_memory_kib,
+            iterations: a.password_iterations,
+            parallelism: a.password_parallelism,
+        }
+        .checked()
+        .context("accounts.password_* settings")?;
+        Ok(Settings { registration: a.registration, password_hash })
     }
 }
 

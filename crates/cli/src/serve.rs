@@ -8,7 +8,7 @@ use crate::demo;
 
 pub async fn run(cfg: Config, seed_demo: bool) -> Result<()> {
     let store = config::open_store(&cfg).await?;
-    let ctx = Ctx::new(store.clone(), config::open_blobs(&cfg)?, cfg.settings());
+    let ctx = Ctx::new(store.clone(), config::open_blobs(&cfg)?, cfg.settings()?);
     if seed_demo {
         demo::seed_if_empty(&ctx).await?;
     }

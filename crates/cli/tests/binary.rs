@@ -234,3 +234,17 @@ async fn demo_seeds_once() {
     let home = reqwest::get(format!("{base}/")).await.unwrap().text().await.unwrap();
     assert!(home.contains("成都三日游攻略"));
 }
+
+#[tokio::test]
+async fn bad_settings_stop_the_server_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = command(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("NOTEBRIDGE_ACCOUNTS__PASSWORD_MEMORY_KIB", "1")
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("accounts.password_"), "{err}");
+}
