@@ -63,6 +63,12 @@ check(posted.content and "美食" in posted.content, "status_post returns the re
 check([m.id for m in posted.media_attachments] == [m1.id, m2.id], "the note carries both photos in order")
 photo = requests.get(posted.media_attachments[0].url, timeout=10)
 check(photo.status_code == 200 and photo.headers["content-type"].startswith("image/"), "the photo is served")
+updated = alice.account_update_credentials(display_name="Alice 爱丽丝", avatar=png(96, 96, (10, 160, 90)),
+                                           avatar_mime_type="image/png")
+avatar = requests.get(updated.avatar, timeout=10)
+check(updated.display_name == "Alice 爱丽丝" and avatar.status_code == 200
+      and avatar.headers["content-type"].startswith("image/"),
+      "account_update_credentials sets the display name and an avatar")
 fetched = alice.status(posted.id)
 check(fetched.id == posted.id, "status() reads it back")
 home = alice.timeline_home()

@@ -3,8 +3,9 @@ use std::sync::Arc;
 use nb_domain::{Clock, IdGenerator, RegistrationMode, SystemClock};
 use nb_media::BlobStore;
 use nb_store::Store;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 
+use crate::jobs::JobSettings;
 use crate::password::HashParams;
 
 /// Operator settings the use cases obey.
@@ -12,6 +13,7 @@ use crate::password::HashParams;
 pub struct Settings {
     pub registration: RegistrationMode,
     pub password_hash: HashParams,
+    pub jobs: JobSettings,
 }
 
 /// What every use case works with.
@@ -25,6 +27,8 @@ pub struct Ctx {
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<IdGenerator>,
     pub settings: Arc<Settings>,
+    /// Rung when a job is enqueued, so an idle worker starts at once.
+    pub jobs_wake: Arc<Notify>,
 }
 
 impl Ctx {
@@ -37,6 +41,7 @@ impl Ctx {
             clock: Arc::new(SystemClock),
             ids: Arc::new(IdGenerator::new()),
             settings: Arc::new(settings),
+            jobs_wake: Arc::new(Notify::new()),
         }
     }
 

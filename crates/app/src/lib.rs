@@ -12,6 +12,7 @@ mod ctx;
 pub mod engagement;
 mod error;
 pub mod feeds;
+pub mod jobs;
 pub mod media;
 pub mod notes;
 pub mod notifications;

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use nb_domain::ValidationError;
 pub use nb_media::sample_photo;
-use nb_media::{Limits, MediaError, VariantKind};
-use nb_store::{AccountRow, MediaRow};
+use nb_media::{Limits, MediaError, Variant, VariantKind};
+pub use nb_store::Picture;
+use nb_store::{AccountRow, MediaRemoval, MediaRow};
 
-use crate::{AppError, Ctx, Result};
+use crate::{AppError, Ctx, Result, jobs};
 
 /// Mastodon's limit on alt text.
 pub const MAX_DESCRIPTION: usize = 1500;
@@ -38,6 +39,31 @@ fn refused(e: MediaError) -> AppError {
     }
 }
 
+/// Sniff, decode within limits, strip and re-encode `bytes`, off the async runtime and at most
+/// a few at once.
+async fn intake(ctx: &Ctx, bytes: Vec<u8>) -> Result<nb_media::Processed> {
+    let _permit = ctx
+        .intake_permits
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(format!("intake permits: {e}")))?;
+    tokio::task::spawn_blocking(move || nb_media::process(&bytes, &Limits::default()))
+        .await
+        .map_err(|e| AppError::Internal(format!("intake task: {e}")))?
+        .map_err(refused)
+}
+
+/// After the row that uses them is written: put back any blob a concurrent collection removed
+/// (see `jobs::release_blob` for the other half of this handshake).
+async fn ensure_stored(ctx: &Ctx, blobs: &[(&str, &Variant)]) -> Result<()> {
+    for (key, v) in blobs {
+        if !ctx.blobs.exists(key).await.map_err(refused)? {
+            ctx.blobs.put(&v.bytes, v.extension()).await.map_err(refused)?;
+        }
+    }
+    Ok(())
+}
+
 pub async fn upload(
     ctx: &Ctx,
     owner: &AccountRow,
@@ -45,17 +71,7 @@ pub async fn upload(
     description: Option<&str>,
 ) -> Result<MediaRow> {
     let description = check_description(description.unwrap_or(""))?;
-    let processed = {
-        let _permit = ctx
-            .intake_permits
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(format!("intake permits: {e}")))?;
-        tokio::task::spawn_blocking(move || nb_media::process(&bytes, &Limits::default()))
-            .await
-            .map_err(|e| AppError::Internal(format!("intake task: {e}")))?
-            .map_err(refused)?
-    };
+    let processed = intake(ctx, bytes).await?;
     let mut keys = HashMap::new();
     for v in &processed.variants {
         let key = ctx.blobs.put(&v.bytes, v.extension()).await.map_err(refused)?;
@@ -78,13 +94,68 @@ pub async fn upload(
         small_key,
         small_width: i64::from(small.width),
         small_height: i64::from(small.height),
-        blurhash: processed.blurhash,
+        blurhash: processed.blurhash.clone(),
         phash: i64::from_ne_bytes(processed.phash.to_ne_bytes()),
         description,
         created_at: ctx.now(),
     };
     ctx.store.insert_media(&row).await?;
+    ensure_stored(ctx, &[(&row.original_key, original), (&row.small_key, small)]).await?;
     Ok(row)
+}
+
+/// Delete one of the member's uploads that no note carries (Mastodon's `DELETE
+/// /api/v1/media/:id`); its blobs go once nothing else uses them.
+pub async fn remove(ctx: &Ctx, owner: &AccountRow, id: i64) -> Result<MediaRow> {
+    match ctx.store.remove_unattached_media(id, owner.id, jobs::release_blobs(ctx)).await? {
+        MediaRemoval::Removed(row) => {
+            ctx.jobs_wake.notify_one();
+            Ok(*row)
+        }
+        MediaRemoval::NotFound => Err(AppError::NotFound("media")),
+        MediaRemoval::Attached => {
+            Err(ValidationError::new("media", "is attached to a note; delete the note first")
+                .into())
+        }
+    }
+}
+
+/// A profile picture decoded and re-encoded, not yet stored: every picture of a profile change
+/// is checked before anything is written.
+pub struct PreparedPicture {
+    which: Picture,
+    variant: Variant,
+}
+
+/// Check and process an upload as a profile picture. The avatar is kept at thumbnail size (at
+/// most 480 pixels a side), the header at full size.
+pub async fn prepare_picture(ctx: &Ctx, which: Picture, bytes: Vec<u8>) -> Result<PreparedPicture> {
+    let want = match which {
+        Picture::Avatar => VariantKind::Small,
+        Picture::Header => VariantKind::Original,
+    };
+    let variant = intake(ctx, bytes)
+        .await?
+        .variants
+        .into_iter()
+        .find(|v| v.kind == want)
+        .ok_or_else(|| AppError::Internal("intake produced no variants".to_owned()))?;
+    Ok(PreparedPicture { which, variant })
+}
+
+/// Store a prepared picture as the member's avatar or header; the one it replaces is released.
+pub async fn set_profile_picture(ctx: &Ctx, me: &AccountRow, p: PreparedPicture) -> Result<()> {
+    let key = ctx.blobs.put(&p.variant.bytes, p.variant.extension()).await.map_err(refused)?;
+    ctx.store.set_profile_picture(me.id, p.which, Some(&key), jobs::release_blobs(ctx)).await?;
+    ctx.jobs_wake.notify_one();
+    ensure_stored(ctx, &[(&key, &p.variant)]).await
+}
+
+/// Remove the member's avatar or header (Mastodon's `DELETE /api/v1/profile/avatar`).
+pub async fn clear_profile_picture(ctx: &Ctx, me: &AccountRow, which: Picture) -> Result<()> {
+    ctx.store.set_profile_picture(me.id, which, None, jobs::release_blobs(ctx)).await?;
+    ctx.jobs_wake.notify_one();
+    Ok(())
 }
 
 /// One of the member's own uploads.

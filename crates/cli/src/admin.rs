@@ -32,6 +32,29 @@ pub enum AdminCommand {
         #[arg(long)]
         role: String,
     },
+    /// The outbox: list queued jobs or dead letters, replay dead letters.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum JobsCommand {
+    /// Queued jobs (with --dead: dead letters), oldest first.
+    List {
+        #[arg(long)]
+        dead: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Queue dead letters again: one by --id, or all of them.
+    Replay {
+        #[arg(long, conflicts_with = "all")]
+        id: Option<i64>,
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 pub async fn run(cfg: Config, command: AdminCommand) -> Result<()> {
@@ -59,7 +82,34 @@ pub async fn run(cfg: Config, command: AdminCommand) -> Result<()> {
             println!("@{} is now {}", a.handle, a.role);
             Ok(())
         }
+        AdminCommand::Jobs { command } => jobs(&ctx, command).await,
     };
     store.close().await;
     result
+}
+
+async fn jobs(ctx: &Ctx, command: JobsCommand) -> Result<()> {
+    match command {
+        JobsCommand::List { dead, limit } => {
+            let state = if dead { "dead" } else { "queued" };
+            let (queued, buried) = ctx.store.job_counts().await?;
+            println!("{queued} queued, {buried} dead");
+            for j in ctx.store.jobs_in_state(state, limit).await? {
+                let error = if j.last_error.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", j.last_error)
+                };
+                println!("{} {} attempts={} run_at={}{error}", j.id, j.kind, j.attempts, j.run_at);
+            }
+        }
+        JobsCommand::Replay { id, all } => {
+            if id.is_none() && !all {
+                bail!("give --id ID or --all");
+            }
+            let n = ctx.store.replay_jobs(id, ctx.now()).await?;
+            println!("{n} dead letter(s) queued again");
+        }
+    }
+    Ok(())
 }

@@ -2,10 +2,12 @@
 //! environment variables (`NOTEBRIDGE_SERVER__BIND`: double underscore for nesting), then flags.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use nb_app::jobs::JobSettings;
 use nb_app::password::HashParams;
 use nb_app::{BlobStore, Settings, Store, StoreOptions};
 use nb_domain::RegistrationMode;
@@ -21,6 +23,7 @@ pub struct Config {
     pub storage: StorageSection,
     pub accounts: AccountsSection,
     pub limits: LimitsSection,
+    pub jobs: JobsSection,
     pub log: LogSection,
 }
 
@@ -110,6 +113,37 @@ impl Default for AccountsSection {
     }
 }
 
+/// The outbox's workers (see `nb_app::jobs`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JobsSection {
+    /// Workers in this process; 0 leaves the jobs to another process.
+    pub workers: usize,
+    /// Runs before a failing job becomes a dead letter.
+    pub max_attempts: i64,
+    /// The first retry's delay; each further one doubles, up to `backoff_max_seconds`.
+    pub backoff_seconds: u64,
+    pub backoff_max_seconds: u64,
+    /// Uploads no note carries are deleted after this many hours.
+    pub unattached_media_hours: u64,
+    /// On shutdown, how long to wait for the jobs in hand.
+    pub shutdown_grace_seconds: u64,
+}
+
+impl Default for JobsSection {
+    fn default() -> Self {
+        let j = JobSettings::default();
+        Self {
+            workers: j.workers,
+            max_attempts: j.max_attempts,
+            backoff_seconds: j.backoff_base.as_secs(),
+            backoff_max_seconds: j.backoff_max.as_secs(),
+            unattached_media_hours: j.unattached_media_ttl.as_secs() / 3600,
+            shutdown_grace_seconds: 30,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LogSection {
@@ -179,7 +213,18 @@ impl Config {
         }
         .checked()
         .context("accounts.password_* settings")?;
-        Ok(Settings { registration: a.registration, password_hash })
+        let j = &self.jobs;
+        anyhow::ensure!(j.max_attempts >= 1, "jobs.max_attempts must be at least 1");
+        anyhow::ensure!(j.backoff_seconds >= 1, "jobs.backoff_seconds must be at least 1");
+        let jobs = JobSettings {
+            workers: j.workers,
+            max_attempts: j.max_attempts,
+            backoff_base: Duration::from_secs(j.backoff_seconds),
+            backoff_max: Duration::from_secs(j.backoff_max_seconds.max(j.backoff_seconds)),
+            unattached_media_ttl: Duration::from_secs(j.unattached_media_hours.max(1) * 3600),
+            ..JobSettings::default()
+        };
+        Ok(Settings { registration: a.registration, password_hash, jobs })
     }
 }
 

@@ -1,5 +1,7 @@
+use std::time::Duration;
+
 use anyhow::{Context, Result};
-use nb_app::Ctx;
+use nb_app::{Ctx, jobs};
 use nb_server::{AppState, ServerConfig};
 use tokio::net::TcpListener;
 
@@ -12,6 +14,7 @@ pub async fn run(cfg: Config, seed_demo: bool) -> Result<()> {
     if seed_demo {
         demo::seed_if_empty(&ctx).await?;
     }
+    let workers = jobs::start(&ctx);
     let listener = TcpListener::bind(&cfg.server.bind)
         .await
         .with_context(|| format!("binding {}", cfg.server.bind))?;
@@ -27,8 +30,11 @@ pub async fn run(cfg: Config, seed_demo: bool) -> Result<()> {
     );
     println!("listening on http://{addr}");
     tracing::info!(%addr, database = %cfg.redacted_database_url(), "serving");
-    nb_server::serve(listener, state, shutdown_signal()).await?;
+    let served = nb_server::serve(listener, state, shutdown_signal()).await;
+    // Requests are finished; now the jobs in hand (those the requests enqueued included).
+    workers.shutdown(Duration::from_secs(cfg.jobs.shutdown_grace_seconds)).await;
     store.close().await;
+    served?;
     tracing::info!("stopped");
     Ok(())
 }

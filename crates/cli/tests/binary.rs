@@ -248,3 +248,27 @@ async fn bad_settings_stop_the_server_with_a_reason() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("accounts.password_"), "{err}");
 }
+
+#[tokio::test]
+async fn sigterm_stops_gracefully_and_jobs_are_inspectable() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (mut server, base) = serve(&data).await;
+    let http = reqwest::Client::new();
+    assert_eq!(http.get(format!("{base}/healthz")).send().await.unwrap().status(), 200);
+    let pid = server.id().expect("running").to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status().await.unwrap();
+    assert!(sent.success());
+    let status = tokio::time::timeout(Duration::from_secs(60), server.wait())
+        .await
+        .expect("the server stops within a minute of SIGTERM")
+        .unwrap();
+    assert!(status.success(), "a graceful stop exits 0: {status}");
+
+    let out = run(&data, &["admin", "jobs", "list", "--dead"]).await;
+    assert!(out.contains("queued, 0 dead"), "{out}");
+    let out = run(&data, &["admin", "jobs", "replay", "--all"]).await;
+    assert!(out.contains("0 dead letter(s) queued again"), "{out}");
+    let bad = command(&data).args(["admin", "jobs", "replay"]).output().await.unwrap();
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("--all"));
+}

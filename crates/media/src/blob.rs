@@ -94,6 +94,40 @@ impl BlobStore {
     }
 }
 
+impl BlobStore {
+    /// Whether bytes are stored under `key`.
+    pub async fn exists(&self, key: &str) -> Result<bool, MediaError> {
+        if !is_content_key(key) {
+            return Ok(false);
+        }
+        match self.store.head(&Path::from(key)).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Remove the bytes under `key`; removing what is not there is not an error.
+    pub async fn delete(&self, key: &str) -> Result<(), MediaError> {
+        if !is_content_key(key) {
+            return Ok(());
+        }
+        match self.store.delete(&Path::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Store `bytes` under `key` again (after a collection raced an upload of the same bytes).
+    pub async fn restore(&self, key: &str, bytes: Bytes) -> Result<(), MediaError> {
+        if !is_content_key(key) {
+            return Err(MediaError::Internal { detail: format!("not a blob key: {key:?}") });
+        }
+        self.store.put(&Path::from(key), PutPayload::from(bytes)).await?;
+        Ok(())
+    }
+}
+
 /// `ab/cd/<64 lower-case hex starting with abcd>.<1..=8 lower-case alphanumerics>`.
 fn is_content_key(key: &str) -> bool {
     let hex = |s: &str| s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));

@@ -21,50 +21,78 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Input<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let query = req.uri().query().unwrap_or("").to_owned();
-        if content_type.starts_with("multipart/form-data") {
-            return parse_multipart(req, state).await.map(Input);
-        }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large")
-            } else {
-                ApiError::bad_request(format!("Could not read the request body: {e}"))
-            }
-        })?;
-        if bytes.is_empty() {
-            return parse_form(query.as_bytes()).map(Input);
-        }
-        if content_type.starts_with("application/json") || content_type.ends_with("+json") {
-            parse_json(&bytes).map(Input)
-        } else if content_type.is_empty()
-            || content_type.starts_with("application/x-www-form-urlencoded")
-        {
-            parse_form(&bytes).map(Input)
+        read_input(req, state, false).await.map(|(fields, _)| Input(fields))
+    }
+}
+
+/// A file field of a multipart form.
+pub struct UploadedFile {
+    pub field: String,
+    pub bytes: Vec<u8>,
+}
+
+/// [`Input`] that also takes files from a multipart form (profile pictures). The route sets a
+/// body limit that fits them.
+pub struct InputWithFiles<T> {
+    pub fields: T,
+    pub files: Vec<UploadedFile>,
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for InputWithFiles<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        read_input(req, state, true).await.map(|(fields, files)| InputWithFiles { fields, files })
+    }
+}
+
+async fn read_input<S: Send + Sync, T: DeserializeOwned>(
+    req: Request,
+    state: &S,
+    accept_files: bool,
+) -> Result<(T, Vec<UploadedFile>), ApiError> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let query = req.uri().query().unwrap_or("").to_owned();
+    if content_type.starts_with("multipart/form-data") {
+        return parse_multipart(req, state, accept_files).await;
+    }
+    let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large")
         } else {
-            Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                format!(
-                    "Unsupported content type {content_type:?}: send JSON or a urlencoded form"
-                ),
-            ))
+            ApiError::bad_request(format!("Could not read the request body: {e}"))
         }
+    })?;
+    if bytes.is_empty() {
+        return parse_form(query.as_bytes()).map(|f| (f, Vec::new()));
+    }
+    if content_type.starts_with("application/json") || content_type.ends_with("+json") {
+        parse_json(&bytes).map(|f| (f, Vec::new()))
+    } else if content_type.is_empty()
+        || content_type.starts_with("application/x-www-form-urlencoded")
+    {
+        parse_form(&bytes).map(|f| (f, Vec::new()))
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("Unsupported content type {content_type:?}: send JSON or a urlencoded form"),
+        ))
     }
 }
 
 /// Text fields of a multipart form (some clients, Tusky among them, send every form this way).
-/// Repeated `key[]` fields become arrays. Files are not accepted here: endpoints that take
-/// uploads read the multipart body themselves.
+/// Repeated `key[]` fields become arrays. Files only where `accept_files`.
 async fn parse_multipart<S: Send + Sync, T: DeserializeOwned>(
     req: Request,
     state: &S,
-) -> Result<T, ApiError> {
+    accept_files: bool,
+) -> Result<(T, Vec<UploadedFile>), ApiError> {
+    let mut files = Vec::new();
     let mut form = axum::extract::Multipart::from_request(req, state).await.map_err(|e| {
         ApiError::bad_request(format!("Could not read the form: {}", e.body_text()))
     })?;
@@ -74,9 +102,16 @@ async fn parse_multipart<S: Send + Sync, T: DeserializeOwned>(
     })? {
         let name = field.name().unwrap_or_default().to_owned();
         if field.file_name().is_some() {
-            return Err(ApiError::unprocessable(format!(
-                "Validation failed: {name}: file uploads are not supported on this endpoint"
-            )));
+            if !accept_files {
+                return Err(ApiError::unprocessable(format!(
+                    "Validation failed: {name}: file uploads are not supported on this endpoint"
+                )));
+            }
+            let bytes = field.bytes().await.map_err(|e| {
+                ApiError::new(e.status(), format!("Could not read the upload: {}", e.body_text()))
+            })?;
+            files.push(UploadedFile { field: name, bytes: bytes.to_vec() });
+            continue;
         }
         let text = field.text().await.map_err(|e| {
             ApiError::bad_request(format!("Could not read the form: {}", e.body_text()))
@@ -91,8 +126,9 @@ async fn parse_multipart<S: Send + Sync, T: DeserializeOwned>(
             }
         }
     }
-    serde_json::from_value(serde_json::Value::Object(fields))
-        .map_err(|e| ApiError::unprocessable(format!("Invalid parameter: {e}")))
+    let fields = serde_json::from_value(serde_json::Value::Object(fields))
+        .map_err(|e| ApiError::unprocessable(format!("Invalid parameter: {e}")))?;
+    Ok((fields, files))
 }
 
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {

@@ -23,6 +23,9 @@ pub struct AccountRow {
     pub followers_count: i64,
     pub following_count: i64,
     pub last_note_at: Option<i64>,
+    /// Blob keys of the profile pictures, when set.
+    pub avatar_key: Option<String>,
+    pub header_key: Option<String>,
 }
 
 impl AccountRow {
@@ -40,6 +43,8 @@ impl AccountRow {
             followers_count: self.followers_count,
             following_count: self.following_count,
             last_note_at: self.last_note_at,
+            avatar_key: self.avatar_key.clone(),
+            header_key: self.header_key.clone(),
         }
     }
 }
@@ -59,6 +64,9 @@ pub struct Profile {
     pub followers_count: i64,
     pub following_count: i64,
     pub last_note_at: Option<i64>,
+    /// Blob keys of the profile pictures, when set.
+    pub avatar_key: Option<String>,
+    pub header_key: Option<String>,
 }
 
 /// The parts of a profile its member edits.
@@ -84,6 +92,8 @@ pub(crate) struct AuthorColumns {
     a_followers_count: i64,
     a_following_count: i64,
     a_last_note_at: Option<i64>,
+    a_avatar_key: Option<String>,
+    a_header_key: Option<String>,
 }
 
 impl AuthorColumns {
@@ -101,6 +111,8 @@ impl AuthorColumns {
             followers_count: self.a_followers_count,
             following_count: self.a_following_count,
             last_note_at: self.a_last_note_at,
+            avatar_key: self.a_avatar_key.clone(),
+            header_key: self.a_header_key.clone(),
         }
     }
 }
@@ -122,14 +134,15 @@ pub struct NewAccount {
 macro_rules! account_cols {
     () => {
         "id, handle, email, password_hash, display_name, bio, home_region, languages, role, state, \
-         created_at, notes_count, followers_count, following_count, last_note_at"
+         created_at, notes_count, followers_count, following_count, last_note_at, avatar_key, \
+         header_key"
     };
 }
 
 macro_rules! profile_cols {
     () => {
         "id, handle, display_name, bio, home_region, languages, role, created_at, notes_count, \
-         followers_count, following_count, last_note_at"
+         followers_count, following_count, last_note_at, avatar_key, header_key"
     };
 }
 

@@ -16,6 +16,8 @@ mod engagement;
 mod error;
 mod explore;
 mod follows;
+mod gc;
+mod jobs;
 mod lists;
 mod media;
 mod notes;
@@ -31,6 +33,8 @@ pub use db::{Arg, Backend, Store, StoreOptions};
 pub use engagement::{Act, BoardRow, ListedProfile, ViewerMarks};
 pub use error::StoreError;
 pub use explore::{EXPLORE_FEED, explore_score};
+pub use gc::{MediaRemoval, Picture};
+pub use jobs::{JobRow, NewJob};
 pub use media::MediaRow;
 pub use notes::{
     AUTHOR_FEED, FeedSql, HOME_FEED, IDEMPOTENCY_WINDOW_MS, NewNote, NoteView, PUBLIC_FEED,

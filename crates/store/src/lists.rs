@@ -18,7 +18,7 @@ macro_rules! profile_list {
         concat!(
             "SELECT x.id AS cursor, a.id, a.handle, a.display_name, a.bio, a.home_region, \
              a.languages, a.role, a.created_at, a.notes_count, a.followers_count, \
-             a.following_count, a.last_note_at FROM (SELECT ",
+             a.following_count, a.last_note_at, a.avatar_key, a.header_key FROM (SELECT ",
             $other,
             " AS account_id, id FROM ",
             $table,

@@ -78,7 +78,8 @@ macro_rules! note_view {
              a.home_region AS a_home_region, a.languages AS a_languages, a.role AS a_role, \
              a.created_at AS a_created_at, a.notes_count AS a_notes_count, \
              a.followers_count AS a_followers_count, a.following_count AS a_following_count, \
-             a.last_note_at AS a_last_note_at FROM ",
+             a.last_note_at AS a_last_note_at, a.avatar_key AS a_avatar_key, \
+             a.header_key AS a_header_key FROM ",
             $from,
             " JOIN accounts a ON a.id = n.author_id LEFT JOIN apps ap ON ap.id = n.app_id WHERE ",
             $where,

@@ -30,7 +30,8 @@ impl Store {
         let anywhere = format!("%{}%", like_literal(&q));
         Ok(on_read!(self, |p| sqlx::query_as(
             "SELECT id, handle, display_name, bio, home_region, languages, role, created_at, \
-             notes_count, followers_count, following_count, last_note_at FROM accounts \
+             notes_count, followers_count, following_count, last_note_at, avatar_key, header_key \
+             FROM accounts \
              WHERE state = 'active' AND (handle_key LIKE $1 ESCAPE '\\' \
              OR LOWER(display_name) LIKE $2 ESCAPE '\\') \
              ORDER BY handle_key = $3 DESC, handle_key LIKE $1 ESCAPE '\\' DESC, \

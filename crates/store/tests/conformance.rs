@@ -3,7 +3,8 @@
 mod common;
 
 use nb_store::{
-    Act, MediaRow, NewAccount, NewApp, NewComment, NewNote, NewToken, Page, Store, StoreError,
+    Act, MediaRemoval, MediaRow, NewAccount, NewApp, NewComment, NewJob, NewNote, NewToken, Page,
+    Picture, Store, StoreError,
 };
 
 conformance!(
@@ -30,6 +31,11 @@ conformance!(
     blocks_end_follows_both_ways,
     explore_ranks_by_stored_score,
     search_accounts_and_tags,
+    jobs_lease_retry_bury_and_replay,
+    jobs_dedupe_while_live,
+    concurrent_workers_never_share_a_job,
+    removing_media_enqueues_blob_release,
+    profile_pictures_release_what_they_replace,
 );
 
 const T0: i64 = 1_764_000_000_000;
@@ -632,4 +638,183 @@ async fn search_accounts_and_tags(s: &Store) {
     assert_eq!(s.search_tags("#美食", 10).await.unwrap(), ["美食", "美食家"]);
     assert_eq!(s.search_tags("FO", 10).await.unwrap(), ["food"]);
     assert!(s.search_tags("*", 10).await.unwrap().is_empty());
+}
+
+fn job(n: i64, kind: &str, dedupe: Option<&str>, run_at: i64) -> NewJob {
+    NewJob {
+        id: id(n),
+        kind: kind.to_owned(),
+        payload: format!("{{\"n\":{n}}}"),
+        dedupe_key: dedupe.map(str::to_owned),
+        run_at,
+        now: T0,
+    }
+}
+
+async fn jobs_lease_retry_bury_and_replay(s: &Store) {
+    for (n, at) in [(1, T0 + 10), (2, T0), (3, T0 + 1_000)] {
+        assert!(s.enqueue_job(&job(n, "test", None, at)).await.unwrap());
+    }
+    // Due first by run_at; the one due later waits.
+    let got = s.claim_jobs(T0 + 10, 77, T0 + 60_000, 10).await.unwrap();
+    assert_eq!(got.iter().map(|j| j.id).collect::<Vec<_>>(), [id(1), id(2)]);
+    assert!(got.iter().all(|j| j.attempts == 1 && j.lease == Some(77) && j.payload.contains('n')));
+    // Leased jobs are not handed out again while the lease runs.
+    assert!(s.claim_jobs(T0 + 20, 78, T0 + 60_000, 10).await.unwrap().is_empty());
+    assert!(s.complete_job(id(2), 77).await.unwrap());
+    // A failed run is queued again with its error, and the next claim counts a second attempt.
+    assert!(s.retry_job(id(1), 77, "blob store down", T0 + 5_000, T0 + 20).await.unwrap());
+    let again = s.claim_jobs(T0 + 5_000, 79, T0 + 65_000, 10).await.unwrap();
+    assert_eq!(
+        again.iter().map(|j| (j.id, j.attempts)).collect::<Vec<_>>(),
+        [(id(1), 2), (id(3), 1)]
+    );
+    assert_eq!(again[0].last_error, "blob store down");
+    // A worker that died: its lease expires and another worker takes the job; the old lease can
+    // no longer finish or fail it.
+    let taken = s.claim_jobs(T0 + 65_000, 80, T0 + 125_000, 10).await.unwrap();
+    assert_eq!(taken.len(), 2);
+    assert!(!s.complete_job(id(3), 79).await.unwrap());
+    assert!(!s.retry_job(id(1), 79, "late", T0, T0).await.unwrap());
+    assert!(s.complete_job(id(3), 80).await.unwrap());
+    // Dead letters stay out of the queue until replayed.
+    assert!(s.bury_job(id(1), 80, "gave up", T0 + 65_001).await.unwrap());
+    assert!(s.claim_jobs(T0 + 999_999, 81, T0 + 1_999_999, 10).await.unwrap().is_empty());
+    let dead = s.jobs_in_state("dead", 10).await.unwrap();
+    assert_eq!(dead.iter().map(|j| (j.id, j.attempts)).collect::<Vec<_>>(), [(id(1), 3)]);
+    assert_eq!(dead[0].last_error, "gave up");
+    assert_eq!(s.job_counts().await.unwrap(), (0, 1));
+    assert_eq!(s.replay_jobs(Some(id(99)), T0 + 70_000).await.unwrap(), 0);
+    assert_eq!(s.replay_jobs(Some(id(1)), T0 + 70_000).await.unwrap(), 1);
+    let back = s.claim_jobs(T0 + 70_000, 82, T0 + 130_000, 10).await.unwrap();
+    assert_eq!(back.iter().map(|j| (j.id, j.attempts)).collect::<Vec<_>>(), [(id(1), 1)]);
+    assert_eq!(s.job_counts().await.unwrap(), (1, 0));
+}
+
+async fn jobs_dedupe_while_live(s: &Store) {
+    assert!(s.enqueue_job(&job(1, "prune", Some("prune"), T0)).await.unwrap());
+    assert!(!s.enqueue_job(&job(2, "prune", Some("prune"), T0)).await.unwrap());
+    assert!(s.enqueue_job(&job(3, "other", None, T0)).await.unwrap());
+    assert!(s.enqueue_job(&job(4, "other", None, T0)).await.unwrap(), "no key, no dedupe");
+    let leased = s.claim_jobs(T0, 5, T0 + 1_000, 1).await.unwrap();
+    assert_eq!(leased[0].id, id(1));
+    assert!(!s.enqueue_job(&job(5, "prune", Some("prune"), T0)).await.unwrap(), "still live");
+    // A buried job frees its key, so periodic work goes on.
+    assert!(s.bury_job(id(1), 5, "bad", T0).await.unwrap());
+    assert!(s.enqueue_job(&job(6, "prune", Some("prune"), T0)).await.unwrap());
+    let leased = s.claim_jobs(T0, 6, T0 + 1_000, 10).await.unwrap();
+    assert_eq!(leased.len(), 3);
+    for j in &leased {
+        assert!(s.complete_job(j.id, 6).await.unwrap());
+    }
+    assert!(s.enqueue_job(&job(7, "prune", Some("prune"), T0)).await.unwrap(), "done frees it");
+}
+
+async fn concurrent_workers_never_share_a_job(s: &Store) {
+    for n in 0..40 {
+        s.enqueue_job(&job(n, "test", None, T0)).await.unwrap();
+    }
+    let workers = (0..4).map(|w| {
+        let s = s.clone();
+        tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let got = s.claim_jobs(T0, 100 + w, T0 + 60_000, 3).await.unwrap();
+                if got.is_empty() {
+                    break mine;
+                }
+                for j in got {
+                    assert!(s.complete_job(j.id, 100 + w).await.unwrap());
+                    mine.push(j.id);
+                }
+            }
+        })
+    });
+    let mut all: Vec<i64> = Vec::new();
+    for w in workers.collect::<Vec<_>>() {
+        all.extend(w.await.unwrap());
+    }
+    all.sort_unstable();
+    assert_eq!(all, (0..40).map(id).collect::<Vec<_>>(), "each job ran exactly once");
+}
+
+fn release(n: i64) -> impl FnOnce(Vec<String>) -> NewJob {
+    move |keys| NewJob { payload: keys.join(","), ..job(n, "release", None, T0) }
+}
+
+async fn removing_media_enqueues_blob_release(s: &Store) {
+    let (ann, bob, _) = two_members_and_a_note(s).await;
+    for n in [30, 31, 32] {
+        s.insert_media(&medium(n, ann)).await.unwrap();
+    }
+    let mut carried = note(40, ann, "one photo");
+    carried.media_ids = vec![id(32)];
+    s.insert_note(&carried).await.unwrap();
+    assert!(s.blob_in_use("aa/bb/30.jpg").await.unwrap());
+    assert_eq!(
+        s.remove_unattached_media(id(30), bob, release(1)).await.unwrap(),
+        MediaRemoval::NotFound
+    );
+    assert_eq!(
+        s.remove_unattached_media(id(32), ann, release(1)).await.unwrap(),
+        MediaRemoval::Attached
+    );
+    assert!(s.jobs_in_state("queued", 10).await.unwrap().is_empty(), "nothing removed, no job");
+    let MediaRemoval::Removed(row) =
+        s.remove_unattached_media(id(30), ann, release(1)).await.unwrap()
+    else {
+        panic!("own unattached upload is removed");
+    };
+    assert_eq!(row.id, id(30));
+    assert!(s.media(id(30)).await.unwrap().is_none());
+    assert!(
+        !s.blob_in_use("aa/bb/30.jpg").await.unwrap()
+            && !s.blob_in_use("aa/bb/30s.jpg").await.unwrap()
+    );
+    let queued = s.jobs_in_state("queued", 10).await.unwrap();
+    assert_eq!(queued[0].payload, "aa/bb/30.jpg,aa/bb/30s.jpg");
+    // Pruning takes old unattached uploads only: 31 (unattached) goes, 32 (on a note) stays.
+    assert_eq!(s.prune_unattached_media(T0 + 31, 100, release(2)).await.unwrap(), 0);
+    assert_eq!(s.prune_unattached_media(T0 + 100, 100, release(2)).await.unwrap(), 1);
+    assert!(s.media(id(31)).await.unwrap().is_none() && s.media(id(32)).await.unwrap().is_some());
+    assert_eq!(
+        s.jobs_in_state("queued", 10).await.unwrap()[1].payload,
+        "aa/bb/31.jpg,aa/bb/31s.jpg"
+    );
+    assert_eq!(s.prune_unattached_media(T0 + 100, 100, release(3)).await.unwrap(), 0);
+    assert_eq!(s.jobs_in_state("queued", 10).await.unwrap().len(), 2, "no empty release jobs");
+}
+
+async fn profile_pictures_release_what_they_replace(s: &Store) {
+    let (ann, _, _) = two_members_and_a_note(s).await;
+    assert_eq!(
+        s.set_profile_picture(ann, Picture::Avatar, Some("aa/cc/1.jpg"), release(1)).await.unwrap(),
+        None
+    );
+    assert!(s.blob_in_use("aa/cc/1.jpg").await.unwrap());
+    assert!(s.jobs_in_state("queued", 10).await.unwrap().is_empty());
+    s.set_profile_picture(ann, Picture::Header, Some("aa/cc/2.jpg"), release(2)).await.unwrap();
+    let old =
+        s.set_profile_picture(ann, Picture::Avatar, Some("aa/cc/3.jpg"), release(3)).await.unwrap();
+    assert_eq!(old.as_deref(), Some("aa/cc/1.jpg"));
+    let a = s.account(ann).await.unwrap().unwrap();
+    assert_eq!(
+        (a.avatar_key.as_deref(), a.header_key.as_deref()),
+        (Some("aa/cc/3.jpg"), Some("aa/cc/2.jpg"))
+    );
+    assert_eq!(a.profile().avatar_key, a.avatar_key);
+    let queued = s.jobs_in_state("queued", 10).await.unwrap();
+    assert_eq!(queued.iter().map(|j| j.payload.as_str()).collect::<Vec<_>>(), ["aa/cc/1.jpg"]);
+    // Setting the same picture again releases nothing; clearing releases it.
+    s.set_profile_picture(ann, Picture::Header, Some("aa/cc/2.jpg"), release(4)).await.unwrap();
+    s.set_profile_picture(ann, Picture::Header, None, release(5)).await.unwrap();
+    let queued = s.jobs_in_state("queued", 10).await.unwrap();
+    assert_eq!(
+        queued.iter().map(|j| j.payload.as_str()).collect::<Vec<_>>(),
+        ["aa/cc/1.jpg", "aa/cc/2.jpg"]
+    );
+    assert!(matches!(
+        s.set_profile_picture(999, Picture::Avatar, None, release(6)).await,
+        Err(StoreError::NotFound)
+    ));
 }

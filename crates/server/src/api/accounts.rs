@@ -4,6 +4,7 @@ use axum::http::HeaderMap;
 use nb_app::accounts::{self, ProfileChanges, Registrar, Registration};
 use nb_app::auth;
 use nb_app::feeds;
+use nb_app::media::{self, Picture};
 use nb_app::social::{self, Relationship};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -12,7 +13,7 @@ use super::de::{Flag, IdParam, path_id};
 use super::entities;
 use super::paging::{PageParams, note_listing};
 use crate::error::ApiError;
-use crate::extract::{Auth, BaseUrl, Input, Params};
+use crate::extract::{Auth, BaseUrl, Input, InputWithFiles, Params};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -175,6 +176,7 @@ pub struct CredentialsUpdate {
     #[serde(default, rename = "languages[]")]
     languages_form: Vec<String>,
     languages: Option<Vec<String>>,
+    /// Pictures come as multipart files; a text field by these names is a mistake.
     avatar: Option<Value>,
     header: Option<Value>,
 }
@@ -185,18 +187,34 @@ pub struct SourceUpdate {
 }
 
 /// `PATCH /api/v1/accounts/update_credentials`: display name, bio, languages (the interface
-/// language through `source[language]`, or the whole list through `languages[]`), region.
+/// language through `source[language]`, or the whole list through `languages[]`), region, and
+/// `avatar` and `header` images as multipart files. Every picture is checked before anything is
+/// written.
 pub async fn update_credentials(
     State(s): State<AppState>,
     auth: Auth,
     BaseUrl(base): BaseUrl,
-    Input(p): Input<CredentialsUpdate>,
+    input: InputWithFiles<CredentialsUpdate>,
 ) -> Result<Json<Value>, ApiError> {
     let me = auth.user("write:accounts")?;
+    let InputWithFiles { fields: p, files } = input;
     if p.avatar.is_some() || p.header.is_some() {
         return Err(ApiError::unprocessable(
-            "Validation failed: avatar and header images are not supported yet",
+            "Validation failed: send avatar and header as image files in a multipart form",
         ));
+    }
+    let mut pictures = Vec::new();
+    for f in files {
+        let which = match f.field.as_str() {
+            "avatar" => Picture::Avatar,
+            "header" => Picture::Header,
+            other => {
+                return Err(ApiError::unprocessable(format!(
+                    "Validation failed: {other}: only avatar and header take files"
+                )));
+            }
+        };
+        pictures.push(media::prepare_picture(&s.ctx, which, f.bytes).await?);
     }
     let interface = p.source_language.or(p.source.and_then(|s| s.language));
     let languages = match (
@@ -220,8 +238,31 @@ pub async fn update_credentials(
         home_region: p.home_region,
         languages,
     };
-    let updated = accounts::update_profile(&s.ctx, me, changes).await?;
+    let mut updated = accounts::update_profile(&s.ctx, me, changes).await?;
+    if !pictures.is_empty() {
+        for picture in pictures {
+            media::set_profile_picture(&s.ctx, me, picture).await?;
+        }
+        updated = accounts::get(&s.ctx, me.id).await?;
+    }
     Ok(Json(entities::credential_account(&base, &updated)))
+}
+
+/// `DELETE /api/v1/profile/avatar` and `/header`.
+pub async fn delete_picture(
+    State(s): State<AppState>,
+    auth: Auth,
+    BaseUrl(base): BaseUrl,
+    Path(which): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let me = auth.user("write:accounts")?;
+    let which = match which.as_str() {
+        "avatar" => Picture::Avatar,
+        "header" => Picture::Header,
+        _ => return Err(ApiError::not_found("Record not found")),
+    };
+    media::clear_profile_picture(&s.ctx, me, which).await?;
+    Ok(Json(entities::credential_account(&base, &accounts::get(&s.ctx, me.id).await?)))
 }
 
 async fn account_listing(

@@ -16,7 +16,12 @@ use nb_app::BoardRow;
 use nb_app::notifications::Notification;
 
 pub fn account(base: &str, p: &Profile) -> Value {
-    let avatar = format!("{base}/assets/avatar-missing.png");
+    let picture = |key: &Option<String>, missing: &str| match key {
+        Some(k) => format!("{base}/media/{k}"),
+        None => format!("{base}/assets/{missing}"),
+    };
+    let avatar = picture(&p.avatar_key, "avatar-missing.png");
+    let header = picture(&p.header_key, "header-missing.png");
     json!({
         "id": p.id.to_string(),
         "username": p.handle,
@@ -35,8 +40,8 @@ pub fn account(base: &str, p: &Profile) -> Value {
         "uri": format!("{base}/users/{}", p.handle),
         "avatar": avatar,
         "avatar_static": avatar,
-        "header": format!("{base}/assets/header-missing.png"),
-        "header_static": format!("{base}/assets/header-missing.png"),
+        "header": header,
+        "header_static": header,
         "followers_count": p.followers_count,
         "following_count": p.following_count,
         "statuses_count": p.notes_count,

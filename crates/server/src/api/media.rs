@@ -1,4 +1,4 @@
-//! `POST /api/v2/media` (and v1), `GET|PUT /api/v1/media/:id`.
+//! `POST /api/v2/media` (and v1), `GET|PUT|DELETE /api/v1/media/:id`.
 
 use axum::Json;
 use axum::extract::multipart::{MultipartError, MultipartRejection};
@@ -86,5 +86,17 @@ pub async fn update(
         Some(d) => media::describe(&s.ctx, me, id, &d).await?,
         None => media::own(&s.ctx, me, id).await?,
     };
+    Ok(Json(entities::media_attachment(&base, &m)))
+}
+
+/// Delete an upload no note carries (422 while a note does).
+pub async fn remove(
+    State(s): State<AppState>,
+    auth: Auth,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let me = auth.user("write:media")?;
+    let m = media::remove(&s.ctx, me, path_id(&id)?).await?;
     Ok(Json(entities::media_attachment(&base, &m)))
 }

@@ -41,8 +41,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/v1/accounts/verify_credentials", get(accounts::verify_credentials))
         .route(
             "/v1/accounts/update_credentials",
-            axum::routing::patch(accounts::update_credentials),
+            axum::routing::patch(accounts::update_credentials)
+                .layer(axum::extract::DefaultBodyLimit::max(media::MAX_UPLOAD_BODY)),
         )
+        .route("/v1/profile/{which}", axum::routing::delete(accounts::delete_picture))
         .route("/v1/accounts/lookup", get(accounts::lookup))
         .route("/v1/accounts/relationships", get(accounts::relationships))
         .route("/v1/accounts/{id}", get(accounts::show))
@@ -63,7 +65,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/v2/media", media_upload.clone())
         .route("/v1/media", media_upload)
-        .route("/v1/media/{id}", get(media::show).put(media::update))
+        .route("/v1/media/{id}", get(media::show).put(media::update).delete(media::remove))
         .route("/v1/statuses/{id}", get(statuses::show).delete(statuses::delete))
         .route("/v1/statuses/{id}/favourite", post(statuses::favourite))
         .route("/v1/statuses/{id}/unfavourite", post(statuses::unfavourite))

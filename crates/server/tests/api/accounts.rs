@@ -1,6 +1,7 @@
 //! Registration, profiles, lookups and follows.
 
 use nb_app::Settings;
+use nb_app::media::sample_photo;
 use nb_domain::RegistrationMode;
 use nb_server::ServerConfig;
 use serde_json::{Value, json};
@@ -256,8 +257,11 @@ async fn update_credentials_in_every_encoding() {
         expect_error(patch(app.http.patch(&url).json(&body)).send().await.unwrap(), 422).await;
     }
     let avatar = reqwest::multipart::Form::new()
+        .text("display_name", "Not Applied")
         .part("avatar", reqwest::multipart::Part::bytes(vec![1, 2, 3]).file_name("a.png"));
-    expect_error(patch(app.http.patch(&url).multipart(avatar)).send().await.unwrap(), 422).await;
+    let v = expect_error(patch(app.http.patch(&url).multipart(avatar)).send().await.unwrap(), 422)
+        .await;
+    assert!(v["error"].as_str().unwrap().contains("image"), "{v}");
     let me: Value =
         app.get(&ann.token, "/api/v1/accounts/verify_credentials").await.json().await.unwrap();
     assert_eq!(me["display_name"], "Ann from Tusky");
@@ -295,4 +299,86 @@ async fn search_finds_accounts_and_tags() {
     expect_error(app.get(&ann.token, "/api/v2/search").await, 400).await;
     expect_error(app.get(&ann.token, "/api/v2/search?q=x&type=people").await, 400).await;
     expect_error(app.get(&ann.token, "/api/v2/search?q=%20").await, 422).await;
+}
+
+#[tokio::test]
+async fn profile_pictures_upload_replace_and_clear() {
+    let app = spawn_app().await;
+    let ann = app.member("ann").await;
+    let url = app.url("/api/v1/accounts/update_credentials");
+    let picture = |field: &'static str, seed: u64, w: u32, h: u32| {
+        reqwest::multipart::Part::bytes(sample_photo(seed, w, h).unwrap())
+            .file_name(format!("{field}.jpg"))
+            .mime_str("image/jpeg")
+            .unwrap()
+    };
+    let form = reqwest::multipart::Form::new()
+        .text("display_name", "Ann with a face")
+        .part("avatar", picture("avatar", 31, 900, 900))
+        .part("header", picture("header", 32, 1500, 500));
+    let res = app.http.patch(&url).bearer_auth(&ann.token).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["display_name"], "Ann with a face");
+    let avatar = v["avatar"].as_str().unwrap().to_owned();
+    assert!(avatar.starts_with(&app.url("/media/")), "{avatar}");
+    assert!(v["header"].as_str().unwrap().starts_with(&app.url("/media/")));
+    let res = app.http.get(&avatar).send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    let bytes = res.bytes().await.unwrap();
+    let small = nb_media::process(&bytes, &nb_media::Limits::default()).unwrap();
+    assert_eq!((small.width, small.height), (480, 480), "the avatar is kept at thumbnail size");
+    // Others see it on the profile and on notes.
+    let note = app.post_note(&ann.token, "with avatar").await;
+    assert_eq!(note["account"]["avatar"], avatar);
+
+    // A hostile header is refused and changes nothing, display name included.
+    let form = reqwest::multipart::Form::new().text("display_name", "Should not stick").part(
+        "header",
+        reqwest::multipart::Part::bytes(b"GIF89a nope".to_vec()).file_name("h.gif"),
+    );
+    let res = app.http.patch(&url).bearer_auth(&ann.token).multipart(form).send().await.unwrap();
+    expect_error(res, 422).await;
+    let me: Value =
+        app.get(&ann.token, "/api/v1/accounts/verify_credentials").await.json().await.unwrap();
+    assert_eq!(
+        (me["display_name"].as_str(), me["avatar"].as_str()),
+        (Some("Ann with a face"), Some(avatar.as_str()))
+    );
+
+    // A new avatar replaces the old, whose bytes go once the outbox has run.
+    let form = reqwest::multipart::Form::new().part("avatar", picture("avatar", 33, 300, 300));
+    let v: Value = app
+        .http
+        .patch(&url)
+        .bearer_auth(&ann.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(v["avatar"], avatar);
+    nb_app::jobs::run_due(&app.ctx, 100, None).await.unwrap();
+    assert_eq!(app.http.get(&avatar).send().await.unwrap().status(), 404);
+
+    let res = app
+        .http
+        .delete(app.url("/api/v1/profile/avatar"))
+        .bearer_auth(&ann.token)
+        .send()
+        .await
+        .unwrap();
+    let v: Value = res.json().await.unwrap();
+    assert!(v["avatar"].as_str().unwrap().ends_with("/assets/avatar-missing.png"));
+    assert!(v["header"].as_str().unwrap().contains("/media/"), "the header stays");
+    let res = app
+        .http
+        .delete(app.url("/api/v1/profile/nose"))
+        .bearer_auth(&ann.token)
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 404).await;
 }

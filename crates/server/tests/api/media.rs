@@ -196,3 +196,45 @@ async fn a_retried_photo_post_answers_with_the_first() {
     assert_eq!(again.status(), 200);
     assert_eq!(again.json::<Value>().await.unwrap()["id"], first["id"]);
 }
+
+async fn delete(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+    app.http.delete(app.url(path)).bearer_auth(token).send().await.unwrap()
+}
+
+async fn run_jobs(app: &TestApp) {
+    nb_app::jobs::run_due(&app.ctx, 100, None).await.unwrap();
+}
+
+#[tokio::test]
+async fn deleting_an_upload_frees_its_photo_once_unused() {
+    let app = spawn_app().await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    let photo = sample_photo(21, 800, 600).unwrap();
+    let mut uploads = Vec::new();
+    for _ in 0..2 {
+        let m: Value = upload(&app, &ann.token, "p.jpg", photo.clone()).await.json().await.unwrap();
+        uploads.push((m["id"].as_str().unwrap().to_owned(), m["url"].as_str().unwrap().to_owned()));
+    }
+    let [(carried, url), (spare, _)] = &uploads[..] else { unreachable!() };
+    let note: Value = app
+        .post_json(&ann.token, "/api/v1/statuses", json!({"status": "one", "media_ids": [carried]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let v = expect_error(delete(&app, &ann.token, &format!("/api/v1/media/{carried}")).await, 422)
+        .await;
+    assert!(v["error"].as_str().unwrap().contains("attached"), "{v}");
+    expect_error(delete(&app, &bob.token, &format!("/api/v1/media/{spare}")).await, 404).await;
+    assert_eq!(delete(&app, &ann.token, &format!("/api/v1/media/{spare}")).await.status(), 200);
+    expect_error(app.get(&ann.token, &format!("/api/v1/media/{spare}")).await, 404).await;
+    run_jobs(&app).await;
+    assert_eq!(app.http.get(url).send().await.unwrap().status(), 200, "the note still uses it");
+
+    let nid = note["id"].as_str().unwrap();
+    assert_eq!(delete(&app, &ann.token, &format!("/api/v1/statuses/{nid}")).await.status(), 200);
+    assert_eq!(delete(&app, &ann.token, &format!("/api/v1/media/{carried}")).await.status(), 200);
+    run_jobs(&app).await;
+    assert_eq!(app.http.get(url).send().await.unwrap().status(), 404, "nothing uses it now");
+}

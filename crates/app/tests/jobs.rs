@@ -1,0 +1,208 @@
+//! The outbox's workers against a real SQLite database and a real blob directory: blob release,
+//! pruning, retries with backoff, dead letters, replay, and stopping.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use nb_app::accounts::{self, Registrar, Registration};
+use nb_app::jobs::{self, Job, JobSettings, Pass};
+use nb_app::notes::{self, Compose};
+use nb_app::{AccountRow, BlobStore, Ctx, Settings, Store, StoreOptions, media};
+use nb_domain::{ManualClock, Role};
+
+const T0: i64 = 1_764_000_000_000;
+
+struct World {
+    ctx: Ctx,
+    clock: Arc<ManualClock>,
+    dir: tempfile::TempDir,
+}
+
+async fn world(jobs: JobSettings) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        Store::open_sqlite(&dir.path().join("t.db"), &StoreOptions::default()).await.unwrap();
+    store.migrate().await.unwrap();
+    let blobs = BlobStore::local(&dir.path().join("blobs")).unwrap();
+    let mut ctx = Ctx::new(store, blobs, Settings { jobs, ..Settings::default() });
+    let clock = Arc::new(ManualClock::new(T0));
+    ctx.clock = clock.clone();
+    World { ctx, clock, dir }
+}
+
+async fn member(ctx: &Ctx, handle: &str) -> AccountRow {
+    let reg = Registration {
+        handle: handle.to_owned(),
+        email: format!("{handle}@example.com"),
+        password: "correct horse battery".to_owned(),
+        ..Registration::default()
+    };
+    accounts::register(ctx, reg, Registrar::Operator(Role::User)).await.unwrap()
+}
+
+async fn exists(ctx: &Ctx, key: &str) -> bool {
+    ctx.blobs.exists(key).await.unwrap()
+}
+
+async fn run(ctx: &Ctx) -> Pass {
+    jobs::run_due(ctx, 100, None).await.unwrap()
+}
+
+#[tokio::test]
+async fn released_blobs_go_only_when_nothing_uses_them() {
+    let w = world(JobSettings::default()).await;
+    let ann = member(&w.ctx, "ann").await;
+    let photo = media::sample_photo(5, 640, 480).unwrap();
+    let first = media::upload(&w.ctx, &ann, photo.clone(), None).await.unwrap();
+    let second = media::upload(&w.ctx, &ann, photo, None).await.unwrap();
+    assert_eq!(first.original_key, second.original_key, "same bytes, one blob");
+    let note =
+        Compose { text: "a photo".to_owned(), media_ids: vec![first.id], ..Compose::default() };
+    let note = notes::post(&w.ctx, &ann, note).await.unwrap();
+
+    assert!(media::remove(&w.ctx, &ann, first.id).await.is_err(), "attached");
+    media::remove(&w.ctx, &ann, second.id).await.unwrap();
+    assert_eq!(run(&w.ctx).await, Pass { done: 1, ..Pass::default() });
+    assert!(exists(&w.ctx, &first.original_key).await, "the note's photo still uses it");
+
+    notes::delete(&w.ctx, &ann, note.id).await.unwrap();
+    media::remove(&w.ctx, &ann, first.id).await.unwrap();
+    assert_eq!(run(&w.ctx).await.done, 1);
+    assert!(!exists(&w.ctx, &first.original_key).await && !exists(&w.ctx, &first.small_key).await);
+    assert_eq!(w.ctx.store.job_counts().await.unwrap(), (0, 0));
+}
+
+#[tokio::test]
+async fn a_release_racing_an_upload_of_the_same_bytes_keeps_them() {
+    let w = world(JobSettings::default()).await;
+    let ann = member(&w.ctx, "ann").await;
+    let photo = media::sample_photo(6, 320, 240).unwrap();
+    let old = media::upload(&w.ctx, &ann, photo.clone(), None).await.unwrap();
+    media::remove(&w.ctx, &ann, old.id).await.unwrap();
+    // The collector deleted the bytes just before a new upload of them wrote its row: the
+    // upload finds them gone after its write and stores them again.
+    w.ctx.blobs.delete(&old.original_key).await.unwrap();
+    let new = media::upload(&w.ctx, &ann, photo, None).await.unwrap();
+    assert!(exists(&w.ctx, &new.original_key).await);
+    // The queued release then finds the key in use and leaves it.
+    run(&w.ctx).await;
+    assert!(exists(&w.ctx, &new.original_key).await && exists(&w.ctx, &new.small_key).await);
+}
+
+#[tokio::test]
+async fn pruning_removes_old_unattached_uploads_only() {
+    let w = world(JobSettings::default()).await;
+    let ann = member(&w.ctx, "ann").await;
+    let kept = media::upload(&w.ctx, &ann, media::sample_photo(7, 64, 64).unwrap(), None).await;
+    let kept = kept.unwrap();
+    let note = Compose { text: "kept".to_owned(), media_ids: vec![kept.id], ..Compose::default() };
+    notes::post(&w.ctx, &ann, note).await.unwrap();
+    let stale = media::upload(&w.ctx, &ann, media::sample_photo(8, 64, 64).unwrap(), None).await;
+    let stale = stale.unwrap();
+    w.clock.advance_ms(23 * 3_600_000);
+    let fresh = media::upload(&w.ctx, &ann, media::sample_photo(9, 64, 64).unwrap(), None).await;
+    let fresh = fresh.unwrap();
+    w.clock.advance_ms(2 * 3_600_000);
+
+    jobs::schedule_periodic(&w.ctx).await.unwrap();
+    jobs::schedule_periodic(&w.ctx).await.unwrap();
+    assert_eq!(w.ctx.store.job_counts().await.unwrap(), (1, 0), "one periodic run queued");
+    assert_eq!(run(&w.ctx).await.done, 1, "the prune");
+    assert_eq!(run(&w.ctx).await.done, 1, "the release it enqueued");
+    assert!(w.ctx.store.media(stale.id).await.unwrap().is_none());
+    assert!(!exists(&w.ctx, &stale.original_key).await);
+    for m in [&kept, &fresh] {
+        assert!(w.ctx.store.media(m.id).await.unwrap().is_some());
+        assert!(exists(&w.ctx, &m.original_key).await);
+    }
+}
+
+#[tokio::test]
+async fn failures_back_off_then_dead_letter_until_replayed() {
+    let settings = JobSettings {
+        max_attempts: 3,
+        backoff_base: Duration::from_secs(10),
+        ..JobSettings::default()
+    };
+    let w = world(settings).await;
+    let ann = member(&w.ctx, "ann").await;
+    let m = media::upload(&w.ctx, &ann, media::sample_photo(10, 64, 64).unwrap(), None).await;
+    let m = m.unwrap();
+    // Break the blob store for real: a plain file where the thumbnail's directory was, so
+    // reading the blob fails with "not a directory".
+    let path = w.dir.path().join("blobs").join(&m.small_key);
+    let parent = path.parent().unwrap().to_owned();
+    std::fs::remove_dir_all(&parent).unwrap();
+    std::fs::write(&parent, b"in the way").unwrap();
+    media::remove(&w.ctx, &ann, m.id).await.unwrap();
+
+    assert_eq!(run(&w.ctx).await.retried, 1);
+    let job = &w.ctx.store.jobs_in_state("queued", 1).await.unwrap()[0];
+    // First retry after 10 s ± 20 %.
+    assert!((T0 + 8_000..=T0 + 12_000).contains(&job.run_at), "{}", job.run_at - T0);
+    assert!(job.last_error.contains("blob store"), "{}", job.last_error);
+    assert_eq!(run(&w.ctx).await.ran(), 0, "not due yet");
+    w.clock.advance_ms(12_001);
+    assert_eq!(run(&w.ctx).await.retried, 1);
+    let job = &w.ctx.store.jobs_in_state("queued", 1).await.unwrap()[0];
+    // Second retry after 20 s ± 20 %.
+    assert!((T0 + 12_001 + 16_000..=T0 + 12_001 + 24_000).contains(&job.run_at));
+    w.clock.advance_ms(24_001);
+    assert_eq!(run(&w.ctx).await.buried, 1, "third attempt was the last");
+    assert_eq!(w.ctx.store.job_counts().await.unwrap(), (0, 1));
+    w.clock.advance_ms(10 * 3_600_000);
+    assert_eq!(run(&w.ctx).await.ran(), 0, "dead letters do not run");
+
+    // The operator fixes the cause and replays.
+    std::fs::remove_file(&parent).unwrap();
+    assert_eq!(w.ctx.store.replay_jobs(None, w.ctx.now()).await.unwrap(), 1);
+    assert_eq!(run(&w.ctx).await.done, 1);
+    assert!(!exists(&w.ctx, &m.original_key).await);
+    assert_eq!(w.ctx.store.job_counts().await.unwrap(), (0, 0));
+}
+
+#[tokio::test]
+async fn an_unreadable_job_is_dead_at_once() {
+    let w = world(JobSettings::default()).await;
+    let job = nb_app::jobs::new_job(&w.ctx, &Job::PruneMedia, T0, None).unwrap();
+    let broken = nb_store::NewJob { payload: "{\"kind\":\"no_such_job\"}".to_owned(), ..job };
+    w.ctx.store.enqueue_job(&broken).await.unwrap();
+    assert_eq!(run(&w.ctx).await.buried, 1);
+    let dead = w.ctx.store.jobs_in_state("dead", 5).await.unwrap();
+    assert!(dead[0].last_error.contains("unreadable payload"), "{}", dead[0].last_error);
+}
+
+#[tokio::test]
+async fn a_stopping_worker_hands_back_what_it_did_not_start() {
+    let w = world(JobSettings::default()).await;
+    for _ in 0..3 {
+        jobs::enqueue(&w.ctx, &Job::ReleaseBlobs { keys: vec![] }, None).await.unwrap();
+    }
+    let (_tx, stop) = tokio::sync::watch::channel(true);
+    assert_eq!(jobs::run_due(&w.ctx, 10, Some(&stop)).await.unwrap().ran(), 0);
+    let queued = w.ctx.store.jobs_in_state("queued", 10).await.unwrap();
+    assert_eq!(queued.len(), 3);
+    assert!(queued.iter().all(|j| j.attempts == 0 && j.lease.is_none() && j.run_at <= T0));
+    assert_eq!(run(&w.ctx).await.done, 3);
+}
+
+#[tokio::test]
+async fn workers_wake_on_enqueue_and_stop_on_request() {
+    // Polling once an hour: only the wake-up can make the job run promptly.
+    let settings = JobSettings { poll: Duration::from_secs(3600), ..JobSettings::default() };
+    let w = world(settings).await;
+    let workers = jobs::start(&w.ctx);
+    let ann = member(&w.ctx, "ann").await;
+    let m = media::upload(&w.ctx, &ann, media::sample_photo(11, 64, 64).unwrap(), None).await;
+    let m = m.unwrap();
+    media::remove(&w.ctx, &ann, m.id).await.unwrap();
+    // Wait (bounded) for the observable result: the blob gone and the queue empty.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while exists(&w.ctx, &m.original_key).await || w.ctx.store.job_counts().await.unwrap().0 > 0 {
+        assert!(tokio::time::Instant::now() < deadline, "the worker never ran the job");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::timeout(Duration::from_secs(10), workers.shutdown(Duration::from_secs(5)))
+        .await
+        .expect("workers stop when asked");
+}
