@@ -1,5 +1,10 @@
 //! Boards: named collections of collected notes, public or private.
 
+/// 1 to 40 characters on one line.
+pub(crate) fn valid_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().count() <= 40 && !name.contains('\0') && !name.contains('\n')
+}
+
 use nb_domain::ValidationError;
 use nb_store::{AccountRow, BoardRow};
 
@@ -14,7 +19,7 @@ pub async fn create(
     visibility: Option<&str>,
 ) -> Result<BoardRow> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 40 || name.contains('\0') || name.contains('\n') {
+    if !valid_name(name) {
         return Err(ValidationError::new("name", "must be 1 to 40 characters on one line").into());
     }
     let visibility = match visibility.unwrap_or("private") {

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod boards;
+pub mod bulk;
 pub mod comments;
 mod ctx;
 pub mod engagement;

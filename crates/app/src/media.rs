@@ -104,6 +104,32 @@ pub async fn upload(
     Ok(row)
 }
 
+/// Process an image and store both variants without a row: a photo for the simulator's pool.
+pub(crate) async fn intake_for_pool(ctx: &Ctx, bytes: Vec<u8>) -> Result<crate::bulk::PoolPhoto> {
+    let processed = intake(ctx, bytes).await?;
+    let mut original = None;
+    let mut small = None;
+    for v in &processed.variants {
+        let key = ctx.blobs.put(&v.bytes, v.extension()).await.map_err(refused)?;
+        let slot = if v.kind == VariantKind::Original { &mut original } else { &mut small };
+        *slot = Some((key, v));
+    }
+    let (Some((original_key, o)), Some((small_key, s))) = (original, small) else {
+        return Err(AppError::Internal("intake produced no variants".to_owned()));
+    };
+    Ok(crate::bulk::PoolPhoto {
+        mime: o.mime.to_owned(),
+        original_key,
+        original_width: i64::from(o.width),
+        original_height: i64::from(o.height),
+        small_key,
+        small_width: i64::from(s.width),
+        small_height: i64::from(s.height),
+        blurhash: processed.blurhash.clone(),
+        phash: i64::from_ne_bytes(processed.phash.to_ne_bytes()),
+    })
+}
+
 /// Delete one of the member's uploads that no note carries (Mastodon's `DELETE
 /// /api/v1/media/:id`); its blobs go once nothing else uses them.
 pub async fn remove(ctx: &Ctx, owner: &AccountRow, id: i64) -> Result<MediaRow> {

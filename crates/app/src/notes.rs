@@ -6,7 +6,7 @@ use nb_store::{AccountRow, IDEMPOTENCY_WINDOW_MS, NewNote, NoteView, StoreError}
 use crate::{AppError, Ctx, Result};
 
 /// A note has at most this many distinct tags; extra ones stay plain text.
-const MAX_TAGS: usize = 30;
+pub(crate) const MAX_TAGS: usize = 30;
 
 #[derive(Debug, Clone, Default)]
 pub struct Compose {

@@ -10,6 +10,7 @@
 mod accounts;
 mod apps;
 mod blocks;
+mod bulk;
 mod comments;
 mod db;
 mod engagement;
@@ -28,6 +29,7 @@ mod search;
 pub use accounts::{AccountRow, NewAccount, Profile, ProfileUpdate};
 pub use apps::{AppRow, CodeRow, NewApp, NewToken, TokenRow};
 pub use blocks::Hidden;
+pub use bulk::{BulkCollect, BulkEdge, BulkNotice};
 pub use comments::{CommentNotice, CommentView, NewComment, THREAD_LIMIT};
 pub use db::{Arg, Backend, Store, StoreOptions};
 pub use engagement::{Act, BoardRow, ListedProfile, ViewerMarks};

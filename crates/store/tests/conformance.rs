@@ -3,8 +3,8 @@
 mod common;
 
 use nb_store::{
-    Act, MediaRemoval, MediaRow, NewAccount, NewApp, NewComment, NewJob, NewNote, NewToken, Page,
-    Picture, Store, StoreError,
+    Act, BoardRow, BulkCollect, BulkEdge, BulkNotice, MediaRemoval, MediaRow, NewAccount, NewApp,
+    NewComment, NewJob, NewNote, NewToken, Page, Picture, Store, StoreError,
 };
 
 conformance!(
@@ -36,6 +36,7 @@ conformance!(
     concurrent_workers_never_share_a_job,
     removing_media_enqueues_blob_release,
     profile_pictures_release_what_they_replace,
+    bulk_writes_keep_counters_exact,
 );
 
 const T0: i64 = 1_764_000_000_000;
@@ -817,4 +818,92 @@ async fn profile_pictures_release_what_they_replace(s: &Store) {
         s.set_profile_picture(999, Picture::Avatar, None, release(6)).await,
         Err(StoreError::NotFound)
     ));
+}
+
+async fn bulk_writes_keep_counters_exact(s: &Store) {
+    let members: Vec<_> = (1..=4).map(|n| account(n, &format!("bulk{n}"))).collect();
+    s.bulk_insert_accounts(&members).await.unwrap();
+    let [a, b, c, d] = [0, 1, 2, 3].map(|i| members[i].id);
+    let edge = |n: i64, actor: i64, target: i64| BulkEdge { id: id(n), actor, target, at: T0 + n };
+    // A duplicate follow in the batch and one repeated in a second batch count once.
+    let follows =
+        [edge(100, b, a), edge(101, c, a), edge(102, d, a), edge(103, a, b), edge(104, b, a)];
+    s.bulk_follow(&follows).await.unwrap();
+    s.bulk_follow(&[edge(105, c, a)]).await.unwrap();
+    let ann = s.account(a).await.unwrap().unwrap();
+    assert_eq!((ann.followers_count, ann.following_count), (3, 1));
+    assert_eq!(s.account(b).await.unwrap().unwrap().followers_count, 1);
+    // Notes through the batch insert fan out to the followers' home feeds.
+    s.insert_notes(&[note(200, a, "one"), note(201, a, "two")]).await.unwrap();
+    let home = s.home_feed(d, &Page::newest(10)).await.unwrap();
+    assert_eq!(home.len(), 2);
+    let (n1, n2) = (id(200), id(201));
+    s.bulk_like(&[edge(300, b, n1), edge(301, c, n1), edge(302, b, n1), edge(303, d, n2)])
+        .await
+        .unwrap();
+    let board = BoardRow {
+        id: id(400),
+        owner_id: b,
+        name: "想去".to_owned(),
+        is_default: 0,
+        visibility: "public".to_owned(),
+        created_at: T0,
+        notes_count: 0,
+    };
+    s.bulk_insert_boards(std::slice::from_ref(&board)).await.unwrap();
+    let collect = |n: i64, note: i64| BulkCollect {
+        id: id(n),
+        account: b,
+        note,
+        board: board.id,
+        at: T0 + n,
+    };
+    s.bulk_collect(&[collect(401, n1), collect(402, n2)]).await.unwrap();
+    let top = NewComment {
+        id: id(500),
+        note_id: n1,
+        author_id: c,
+        parent_id: None,
+        reply_to_account_id: None,
+        body: "好看!".to_owned(),
+        language: Some("zh-CN".to_owned()),
+        created_at: T0 + 500,
+    };
+    let reply = NewComment {
+        id: id(501),
+        author_id: a,
+        parent_id: Some(id(500)),
+        reply_to_account_id: Some(c),
+        ..top.clone()
+    };
+    s.bulk_insert_comments(&[top, reply]).await.unwrap();
+    let one = s.note(n1).await.unwrap().unwrap();
+    assert_eq!((one.likes_count, one.collects_count, one.comments_count), (2, 1, 2));
+    assert_eq!(one.explore_score, nb_store::explore_score(one.created_at, 2, 1, 2));
+    let two = s.note(n2).await.unwrap().unwrap();
+    assert_eq!((two.likes_count, two.collects_count, two.comments_count), (1, 1, 0));
+    assert_eq!(s.board(board.id).await.unwrap().unwrap().notes_count, 2);
+    assert_eq!(s.comment(id(500)).await.unwrap().unwrap().replies_count, 1);
+    s.bulk_like_comments(&[edge(510, a, id(500)), edge(511, d, id(500)), edge(512, a, id(500))])
+        .await
+        .unwrap();
+    assert_eq!(s.comment(id(500)).await.unwrap().unwrap().likes_count, 2);
+    s.bulk_notify(&[BulkNotice {
+        id: id(600),
+        recipient: a,
+        kind: "favourite",
+        actor: b,
+        note: Some(n1),
+        comment: None,
+        at: T0 + 600,
+    }])
+    .await
+    .unwrap();
+    let got = s.notifications(a, None, &Page::newest(10)).await.unwrap();
+    assert_eq!(got.len(), 1);
+    // A batch with a taken handle writes nothing.
+    let taken = NewAccount { email: "other@example.com".to_owned(), ..account(8, "BULK1") };
+    let again = vec![account(7, "fresh"), taken];
+    assert!(matches!(s.bulk_insert_accounts(&again).await, Err(StoreError::Conflict("handle"))));
+    assert!(s.account(id(7)).await.unwrap().is_none());
 }
