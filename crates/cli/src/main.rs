@@ -1,9 +1,11 @@
-//! `notebridge`: serve the community, migrate its database, administer accounts.
+//! `notebridge`: serve the community, migrate its database, administer accounts, seed a
+//! simulated community.
 
 mod admin;
 mod config;
 mod demo;
 mod serve;
+mod sim;
 
 use std::path::PathBuf;
 
@@ -55,6 +57,11 @@ enum Command {
         #[command(subcommand)]
         command: admin::AdminCommand,
     },
+    /// The population simulator.
+    Sim {
+        #[command(subcommand)]
+        command: sim::SimCommand,
+    },
 }
 
 fn main() -> Result<()> {
@@ -80,6 +87,11 @@ fn main() -> Result<()> {
                 let cfg = config::load(&at, None)?;
                 config::init_logging(&cfg);
                 admin::run(cfg, command).await
+            }
+            Command::Sim { command } => {
+                let cfg = config::load(&at, None)?;
+                config::init_logging(&cfg);
+                sim::run(cfg, command).await
             }
         }
     })

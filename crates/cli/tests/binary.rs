@@ -200,20 +200,20 @@ async fn migrate_and_admin_commands() {
     assert_eq!(me["role"]["name"], "admin");
 }
 
-#[tokio::test]
-async fn demo_seeds_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = command(dir.path())
+/// Start `serve --demo`; returns the child, its base URL and the lines it printed about the demo.
+async fn serve_demo(data: &Path) -> (Child, String, Vec<String>) {
+    let mut child = command(data)
         .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut seeded = String::new();
-    let base = tokio::time::timeout(Duration::from_secs(60), async {
+    let mut demo = Vec::new();
+    // Generous: CI runs the debug build, which seeds several times slower than release.
+    let base = tokio::time::timeout(Duration::from_secs(300), async {
         while let Some(line) = lines.next_line().await.unwrap() {
             if line.starts_with("demo:") {
-                seeded = line.clone();
+                demo.push(line.clone());
             }
             if let Some(url) = line.strip_prefix("listening on ") {
                 return url.to_owned();
@@ -223,16 +223,54 @@ async fn demo_seeds_once() {
     })
     .await
     .unwrap();
-    assert!(seeded.contains("sign in as mei"), "{seeded}");
-    let notes: Value = reqwest::get(format!("{base}/api/v1/timelines/public?limit=40"))
-        .await
+    (child, base, demo)
+}
+
+#[tokio::test]
+async fn demo_seeds_a_living_community_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, base, demo) = serve_demo(dir.path()).await;
+    let login = demo.iter().find_map(|l| l.strip_prefix("demo: log in as ")).expect("a login");
+    let (handle, password) = login.split_once(" with password ").unwrap();
+    let seeded = demo.iter().find(|l| l.contains("seeded")).unwrap();
+    assert!(seeded.contains("seeded 500 members"), "{seeded}");
+
+    let http = reqwest::Client::new();
+    let token = password_token(&http, &base, handle, password).await;
+    let get = |path: &str| http.get(format!("{base}{path}")).bearer_auth(&token).send();
+    let home: Value = get("/api/v1/timelines/home?limit=40").await.unwrap().json().await.unwrap();
+    assert!(home.as_array().unwrap().len() >= 10, "the sample member's home feed is full");
+    let public: Value =
+        get("/api/v1/timelines/public?limit=40").await.unwrap().json().await.unwrap();
+    let notes = public.as_array().unwrap();
+    assert_eq!(notes.len(), 40);
+    assert!(notes.iter().any(|n| n["media_attachments"].as_array().is_some_and(|m| !m.is_empty())));
+    assert!(
+        notes.iter().any(|n| n["language"] == "zh") && notes.iter().any(|n| n["language"] == "en")
+    );
+    let photo = notes
+        .iter()
+        .find_map(|n| n["media_attachments"][0]["preview_url"].as_str())
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(notes.as_array().unwrap().len() >= 10);
-    let home = reqwest::get(format!("{base}/")).await.unwrap().text().await.unwrap();
-    assert!(home.contains("成都三日游攻略"));
+        .to_owned();
+    assert_eq!(http.get(photo).send().await.unwrap().status(), 200);
+    let landing = http.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
+    let newest = notes[0]["title"].as_str().unwrap();
+    assert!(landing.contains(&escape(newest)), "the landing page lists {newest:?}");
+
+    // A second start finds the members and seeds nothing.
+    server.start_kill().unwrap();
+    server.wait().await.unwrap();
+    let (_again, _, demo) = serve_demo(dir.path()).await;
+    assert!(demo.iter().any(|l| l.contains("nothing seeded")), "{demo:?}");
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 #[tokio::test]
@@ -271,4 +309,33 @@ async fn sigterm_stops_gracefully_and_jobs_are_inspectable() {
     assert!(out.contains("0 dead letter(s) queued again"), "{out}");
     let bad = command(&data).args(["admin", "jobs", "replay"]).output().await.unwrap();
     assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("--all"));
+}
+
+#[tokio::test]
+async fn sim_seed_writes_where_the_server_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = run(&data, &["sim", "seed", "--users", "300", "--days", "2", "--photos", "4"]).await;
+    assert!(out.contains("seeded 300 members"), "{out}");
+    let login = out.lines().find_map(|l| l.strip_prefix("log in as ")).expect("a login");
+    let (handle, password) = login.split_once(" with password ").unwrap();
+    // Seeding again into a community refuses, saying why.
+    let again = command(&data).args(["sim", "seed", "--users", "300"]).output().await.unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has members"));
+
+    let (_server, base) = serve(&data).await;
+    let http = reqwest::Client::new();
+    let token = password_token(&http, &base, handle, password).await;
+    let me: Value = http
+        .get(format!("{base}/api/v1/accounts/verify_credentials"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["username"], handle);
+    assert!(me["followers_count"].as_i64().unwrap() > 0);
 }
