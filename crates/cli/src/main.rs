@@ -2,6 +2,7 @@
 //! simulated community.
 
 mod admin;
+mod bench;
 mod config;
 mod demo;
 mod serve;
@@ -57,6 +58,8 @@ enum Command {
         #[command(subcommand)]
         command: admin::AdminCommand,
     },
+    /// Drive a server with virtual users and write a report under bench/results/.
+    Bench(bench::BenchArgs),
     /// The population simulator.
     Sim {
         #[command(subcommand)]
@@ -87,6 +90,11 @@ fn main() -> Result<()> {
                 let cfg = config::load(&at, None)?;
                 config::init_logging(&cfg);
                 admin::run(cfg, command).await
+            }
+            Command::Bench(args) => {
+                let cfg = config::load(&at, None)?;
+                config::init_logging(&cfg);
+                bench::run(cfg, &at, args).await
             }
             Command::Sim { command } => {
                 let cfg = config::load(&at, None)?;

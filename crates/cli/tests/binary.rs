@@ -339,3 +339,56 @@ async fn sim_seed_writes_where_the_server_reads() {
     assert_eq!(me["username"], handle);
     assert!(me["followers_count"].as_i64().unwrap() > 0);
 }
+
+#[tokio::test]
+async fn bench_spawns_a_server_and_writes_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    run(&data, &["sim", "seed", "--users", "200", "--days", "2", "--photos", "3"]).await;
+    let out_dir = dir.path().join("results");
+    let out = run(
+        &data,
+        &[
+            "bench",
+            "--spawn",
+            "--duration",
+            "2",
+            "--warmup",
+            "0",
+            "--concurrency",
+            "4",
+            "--scenario",
+            "mix",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(out.contains("report written to"), "{out}");
+    let json = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .expect("a JSON report");
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["backend"], "sqlite");
+    assert!(report["machine"]["cores"].as_u64().unwrap() >= 1);
+    let phases = report["phases"].as_array().unwrap();
+    let names: Vec<&str> = phases.iter().map(|p| p["scenario"].as_str().unwrap()).collect();
+    assert_eq!(names, ["ceiling", "mix"]);
+    for p in phases {
+        assert!(p["requests"].as_u64().unwrap() > 0, "{p}");
+        assert_eq!(p["errors"], 0, "every request of the mix succeeds: {p}");
+    }
+    let mix: Vec<&str> = phases[1]["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in ["home", "explore", "note"] {
+        assert!(mix.contains(&action), "{mix:?}");
+    }
+    let md = std::fs::read_to_string(json.with_extension("md")).unwrap();
+    assert!(md.contains("| ceiling | healthz |") && md.contains("share of ceiling"), "{md}");
+}

@@ -107,6 +107,7 @@
 //! 2M comments and 1M comment likes.
 
 mod activity;
+pub mod bench;
 mod params;
 mod population;
 mod rng;

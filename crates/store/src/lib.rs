@@ -25,6 +25,7 @@ mod notes;
 mod notifications;
 mod page;
 mod search;
+mod stats;
 
 pub use accounts::{AccountRow, NewAccount, Profile, ProfileUpdate};
 pub use apps::{AppRow, CodeRow, NewApp, NewToken, TokenRow};
@@ -44,3 +45,4 @@ pub use notes::{
 };
 pub use notifications::{MarkerRow, NotificationRow};
 pub use page::Page;
+pub use stats::SizeSummary;
