@@ -114,8 +114,10 @@ pub struct Note {
     pub photos: Vec<(i64, PoolPhoto, String)>,
 }
 
-/// Write notes with their photos; fan-out, tags and counters as for single posts.
-pub async fn notes(ctx: &Ctx, notes: &[Note]) -> Result<()> {
+/// Write notes with their photos; tags and counters as for single posts. With `fan_out` each
+/// note reaches its author's followers' home feeds at once; a large load goes faster without,
+/// followed by one [`rebuild_home_feeds`].
+pub async fn notes(ctx: &Ctx, notes: &[Note], fan_out: bool) -> Result<()> {
     let mut rows = Vec::with_capacity(notes.len());
     let mut media = Vec::new();
     for n in notes {
@@ -174,9 +176,14 @@ pub async fn notes(ctx: &Ctx, notes: &[Note]) -> Result<()> {
             media_ids: Vec::new(),
         });
     }
-    ctx.store.insert_notes(&rows).await?;
+    ctx.store.bulk_insert_notes(&rows, fan_out).await?;
     ctx.store.bulk_insert_media(&media).await?;
     Ok(())
+}
+
+/// Rebuild every home feed from the follow graph (after [`notes`] without fan-out).
+pub async fn rebuild_home_feeds(ctx: &Ctx) -> Result<u64> {
+    Ok(ctx.store.rebuild_home_feeds().await?)
 }
 
 pub async fn likes(ctx: &Ctx, likes: &[Edge]) -> Result<()> {

@@ -89,6 +89,8 @@ pub struct StorageSection {
     /// Empty: SQLite at `DATA/notebridge.db`.
     pub database: String,
     pub max_connections: u32,
+    /// SQLite: page cache of the writer connection, MiB (bulk seeding wants it large).
+    pub writer_cache_mib: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -170,6 +172,7 @@ impl Default for StorageSection {
             data: PathBuf::from("./data"),
             database: String::new(),
             max_connections: StoreOptions::default().max_connections,
+            writer_cache_mib: StoreOptions::default().writer_cache_mib,
         }
     }
 }
@@ -269,7 +272,10 @@ pub async fn open_store(cfg: &Config) -> Result<Store> {
     std::fs::create_dir_all(&cfg.storage.data)
         .with_context(|| format!("creating data directory {}", cfg.storage.data.display()))?;
     let url = cfg.database_url();
-    let opts = StoreOptions { max_connections: cfg.storage.max_connections };
+    let opts = StoreOptions {
+        max_connections: cfg.storage.max_connections,
+        writer_cache_mib: cfg.storage.writer_cache_mib,
+    };
     let store = Store::connect(&url, &opts)
         .await
         .with_context(|| format!("opening database {}", cfg.redacted_database_url()))?;

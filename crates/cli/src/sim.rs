@@ -66,6 +66,9 @@ pub async fn run(cfg: Config, command: SimCommand) -> Result<()> {
         t.notifications,
         report.elapsed.as_secs_f64()
     );
+    let stages: Vec<String> =
+        report.phases.iter().map(|(name, d)| format!("{name} {:.1} s", d.as_secs_f64())).collect();
+    println!("stages: {}", stages.join(", "));
     println!("log in as {} with password {}", report.sample_handle, nb_sim::SIM_PASSWORD);
     Ok(())
 }

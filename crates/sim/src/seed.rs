@@ -54,6 +54,9 @@ pub struct Progress {
 pub struct Report {
     pub totals: Progress,
     pub elapsed: Duration,
+    /// Time per stage (the model, members, follows, the photo pool, the days of activity), then
+    /// the days' write time per kind of row.
+    pub phases: Vec<(&'static str, Duration)>,
     /// The handle of a member to log in as (an active poster of the resident community).
     pub sample_handle: String,
 }
@@ -73,18 +76,34 @@ pub async fn seed(
     let pop = population(p);
     let mut w = Writer::new(ctx, p, start_ms, pop.people.len());
     w.totals.days = p.days;
+    let mut phases = vec![("model", began.elapsed())];
+    let mut lap = Instant::now();
+    let mut mark = |name: &'static str, phases: &mut Vec<(&'static str, Duration)>| {
+        phases.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     w.members(&pop, password_hash).await?;
     progress(&w.totals);
+    mark("members", &mut phases);
     w.follows(&pop).await?;
     progress(&w.totals);
+    mark("follows", &mut phases);
     w.photos(p).await?;
     progress(&w.totals);
+    mark("photos", &mut phases);
     for day in days(p, &pop) {
         let last = day.index + 1 == p.days;
         w.day(&pop, day, last, &mut progress).await?;
     }
+    mark("days", &mut phases);
+    // Home feeds in one sorted pass: much faster than fanning out each note as it is written.
+    bulk::rebuild_home_feeds(ctx).await?;
+    mark("home feeds", &mut phases);
+    let mut writes: Vec<_> = w.write_time.iter().map(|(k, d)| (*k, *d)).collect();
+    writes.sort_by_key(|w| std::cmp::Reverse(w.1));
+    phases.extend(writes);
     let sample_handle = sample_member(&pop);
-    Ok(Report { totals: w.totals, elapsed: began.elapsed(), sample_handle })
+    Ok(Report { totals: w.totals, elapsed: began.elapsed(), phases, sample_handle })
 }
 
 /// The resident posting most (by propensity) among normal accounts: a lively profile to try.
@@ -138,6 +157,8 @@ struct Writer<'a> {
     pool: Vec<bulk::PoolPhoto>,
     boards: HashMap<(u32, Option<&'static str>), i64>,
     totals: Progress,
+    /// Time spent in the writes of each kind of row during the days.
+    write_time: HashMap<&'static str, Duration>,
 }
 
 fn n(len: usize) -> u64 {
@@ -156,7 +177,20 @@ impl<'a> Writer<'a> {
             pool: Vec::new(),
             boards: HashMap::new(),
             totals: Progress::default(),
+            write_time: HashMap::new(),
         }
+    }
+
+    /// Run one write and add its time to `kind`'s total.
+    async fn timed<T>(
+        &mut self,
+        kind: &'static str,
+        write: impl std::future::Future<Output = Result<T, nb_app::AppError>>,
+    ) -> Result<T, SeedError> {
+        let began = Instant::now();
+        let out = write.await?;
+        *self.write_time.entry(kind).or_default() += began.elapsed();
+        Ok(out)
     }
 
     fn at(&self, t: i64) -> i64 {
@@ -291,7 +325,7 @@ impl<'a> Writer<'a> {
 
         for chunk in day.notes.chunks(POST_BATCH) {
             let batch: Vec<bulk::Note> = chunk.iter().map(|note| self.note(note)).collect();
-            bulk::notes(self.ctx, &batch).await?;
+            self.timed("notes", bulk::notes(self.ctx, &batch, false)).await?;
             self.totals.notes += n(batch.len());
             progress(&self.totals);
         }
@@ -312,7 +346,7 @@ impl<'a> Writer<'a> {
                     }
                 })
                 .collect();
-            bulk::comments(self.ctx, &batch).await?;
+            self.timed("comments", bulk::comments(self.ctx, &batch)).await?;
             self.totals.comments += n(batch.len());
             progress(&self.totals);
         }
@@ -340,7 +374,7 @@ impl<'a> Writer<'a> {
                 }
                 edges.push(edge);
             }
-            bulk::likes(self.ctx, &edges).await?;
+            self.timed("likes", bulk::likes(self.ctx, &edges)).await?;
             self.totals.likes += n(edges.len());
             progress(&self.totals);
         }
@@ -358,7 +392,7 @@ impl<'a> Writer<'a> {
                     }
                 })
                 .collect();
-            bulk::comment_likes(self.ctx, &edges).await?;
+            self.timed("comment likes", bulk::comment_likes(self.ctx, &edges)).await?;
             self.totals.comment_likes += n(edges.len());
         }
         if last {
@@ -447,7 +481,7 @@ impl<'a> Writer<'a> {
                 }
                 rows.push(row);
             }
-            bulk::collects(self.ctx, &rows).await?;
+            self.timed("collects", bulk::collects(self.ctx, &rows)).await?;
             self.totals.collects += n(rows.len());
             progress(&self.totals);
         }
@@ -485,7 +519,7 @@ impl<'a> Writer<'a> {
             r.id = self.ids.notifications.next(r.at).0;
         }
         for chunk in raw.chunks(EDGE_BATCH) {
-            bulk::notices(self.ctx, chunk).await?;
+            self.timed("notifications", bulk::notices(self.ctx, chunk)).await?;
         }
         self.totals.notifications += n(raw.len());
         Ok(())

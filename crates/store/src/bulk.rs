@@ -1,8 +1,9 @@
 //! Bulk writes for the simulator and imports: many rows per statement, one transaction per
-//! batch, and every counter the single writes keep recounted for the rows a batch touched, so
-//! counters are exact after each batch. Rows that already exist are skipped, not errors.
+//! batch, and every counter the single writes keep moved by the rows a batch actually inserted
+//! (`RETURNING` after `ON CONFLICT DO NOTHING`), so counters are exact after each batch. Rows
+//! that already exist are skipped, not errors.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use sqlx::QueryBuilder;
 
@@ -13,6 +14,7 @@ use crate::db::on_write;
 use crate::engagement::BoardRow;
 use crate::error::Result;
 use crate::media::MediaRow;
+use crate::notes::NewNote;
 
 /// Rows per multi-row INSERT: under SQLite's 32766 bound variables with room to spare.
 const CHUNK: usize = 1000;
@@ -48,34 +50,46 @@ pub struct BulkNotice {
     pub at: i64,
 }
 
-/// `UPDATE … WHERE id IN (…)` over `ids` in chunks, binding nothing but the ids.
-macro_rules! for_ids {
-    ($tx:ident, $sql:expr, $ids:expr) => {
-        let ids: Vec<i64> = $ids.iter().copied().collect();
-        for chunk in ids.chunks(CHUNK) {
-            let mut qb = QueryBuilder::new($sql);
-            qb.push(" WHERE id IN (");
-            let mut list = qb.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            qb.push(")");
+/// Run a multi-row INSERT built in `$qb` (without its RETURNING clause) and collect, for the
+/// rows actually inserted (conflicts skipped), the two columns named in `$returning`.
+macro_rules! inserted {
+    ($tx:ident, $qb:ident, $returning:literal) => {{
+        $qb.push(concat!(" ON CONFLICT DO NOTHING RETURNING ", $returning));
+        let rows: Vec<(i64, Option<i64>)> = $qb.build_query_as().fetch_all(&mut *$tx).await?;
+        rows
+    }};
+}
+
+/// Add each `(id, delta)` of `$deltas` to the counter `$col` of `$table`, a thousand rows per
+/// statement (`WITH d(id, n) AS (VALUES …) UPDATE … FROM d`, which both databases take).
+macro_rules! add_counts {
+    ($tx:ident, $table:literal, $col:literal, $deltas:expr) => {
+        let pairs: Vec<(i64, i64)> = $deltas.into_iter().map(|(k, v)| (*k, *v)).collect();
+        for chunk in pairs.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new("WITH d(id, n) AS (");
+            qb.push_values(chunk, |mut b, (id, n)| {
+                b.push_bind(*id).push_bind(*n);
+            });
+            qb.push(concat!(
+                ") UPDATE ",
+                $table,
+                " SET ",
+                $col,
+                " = ",
+                $col,
+                " + d.n FROM d WHERE ",
+                $table,
+                ".id = d.id"
+            ));
             qb.build().execute(&mut *$tx).await?;
         }
     };
 }
 
-/// Recompute the counters and Explore scores of `notes` in `$tx`.
-macro_rules! recount_notes {
+/// Recompute the Explore score of each of `$notes` (ids) from its counters, set-wise.
+macro_rules! rescore {
     ($tx:ident, $notes:expr) => {
-        for_ids!(
-            $tx,
-            "UPDATE notes SET likes_count = (SELECT COUNT(*) FROM likes WHERE note_id = notes.id), \
-             collects_count = (SELECT COUNT(*) FROM collects WHERE note_id = notes.id), \
-             comments_count = (SELECT COUNT(*) FROM comments WHERE note_id = notes.id)",
-            $notes
-        );
-        let ids: Vec<i64> = $notes.iter().copied().collect();
+        let ids: Vec<i64> = $notes.into_iter().copied().collect();
         for chunk in ids.chunks(CHUNK) {
             let mut qb = QueryBuilder::new(
                 "SELECT id, created_at, likes_count, collects_count, comments_count FROM notes \
@@ -88,15 +102,27 @@ macro_rules! recount_notes {
             qb.push(")");
             let rows: Vec<(i64, i64, i64, i64, i64)> =
                 qb.build_query_as().fetch_all(&mut *$tx).await?;
-            for (id, at, likes, collects, comments) in rows {
-                sqlx::query("UPDATE notes SET explore_score = $2 WHERE id = $1")
-                    .bind(id)
-                    .bind(crate::explore::explore_score(at, likes, collects, comments))
-                    .execute(&mut *$tx)
-                    .await?;
+            if rows.is_empty() {
+                continue;
             }
+            let mut qb = QueryBuilder::new("WITH s(id, score) AS (");
+            qb.push_values(&rows, |mut b, (id, at, likes, collects, comments)| {
+                b.push_bind(*id)
+                    .push_bind(crate::explore::explore_score(*at, *likes, *collects, *comments));
+            });
+            qb.push(") UPDATE notes SET explore_score = s.score FROM s WHERE notes.id = s.id");
+            qb.build().execute(&mut *$tx).await?;
         }
     };
+}
+
+/// How many times each key occurs.
+fn tally(keys: impl IntoIterator<Item = i64>) -> BTreeMap<i64, i64> {
+    let mut out = BTreeMap::new();
+    for k in keys {
+        *out.entry(k).or_insert(0) += 1;
+    }
+    out
 }
 
 impl Store {
@@ -150,7 +176,6 @@ impl Store {
 
     /// Follows; both accounts' counters are recounted.
     pub async fn bulk_follow(&self, follows: &[BulkEdge]) -> Result<()> {
-        let touched: BTreeSet<i64> = follows.iter().flat_map(|f| [f.actor, f.target]).collect();
         on_write!(self, |p| {
             let mut tx = p.begin().await?;
             for chunk in follows.chunks(CHUNK) {
@@ -160,18 +185,140 @@ impl Store {
                 qb.push_values(chunk, |mut b, f| {
                     b.push_bind(f.actor).push_bind(f.target).push_bind(f.id).push_bind(f.at);
                 });
-                qb.push(" ON CONFLICT DO NOTHING");
-                qb.build().execute(&mut *tx).await?;
+                let new = inserted!(tx, qb, "follower_id, followee_id");
+                add_counts!(tx, "accounts", "following_count", &tally(new.iter().map(|r| r.0)));
+                add_counts!(
+                    tx,
+                    "accounts",
+                    "followers_count",
+                    &tally(new.iter().filter_map(|r| r.1))
+                );
             }
-            for_ids!(
-                tx,
-                "UPDATE accounts SET \
-                 followers_count = (SELECT COUNT(*) FROM follows WHERE followee_id = accounts.id), \
-                 following_count = (SELECT COUNT(*) FROM follows WHERE follower_id = accounts.id)",
-                touched
-            );
             tx.commit().await?;
             Ok::<_, crate::StoreError>(())
+        })
+    }
+
+    /// Notes, many per statement: tags indexed and authors' counters moved as
+    /// [`Store::insert_note`] does one at a time; with `fan_out`, each note also goes to its
+    /// author's followers' home feeds (without it, call [`Store::rebuild_home_feeds`] after the
+    /// load). Mentions, idempotency keys and media to attach are for single posts and are
+    /// refused here.
+    pub async fn bulk_insert_notes(&self, notes: &[NewNote], fan_out: bool) -> Result<()> {
+        if notes.iter().any(|n| {
+            !n.mentions.is_empty() || n.idempotency_key.is_some() || !n.media_ids.is_empty()
+        }) {
+            return Err(crate::StoreError::Unsupported(
+                "bulk notes take no mentions, idempotency keys or media to attach",
+            ));
+        }
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            for chunk in notes.chunks(CHUNK / 2) {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO notes (id, author_id, title, body, visibility, language, app_id, \
+                     created_at, explore_score) ",
+                );
+                qb.push_values(chunk, |mut b, n| {
+                    b.push_bind(n.id)
+                        .push_bind(n.author_id)
+                        .push_bind(&n.title)
+                        .push_bind(&n.body)
+                        .push_bind(&n.visibility)
+                        .push_bind(&n.language)
+                        .push_bind(n.app_id)
+                        .push_bind(n.created_at)
+                        .push_bind(crate::explore::explore_score(n.created_at, 0, 0, 0));
+                });
+                qb.build()
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| crate::StoreError::conflict_on(e, &["notes"]))?;
+                let tags: Vec<(&str, i64)> = chunk
+                    .iter()
+                    .filter(|n| n.visibility == "public")
+                    .flat_map(|n| n.tags.iter().map(move |t| (t.as_str(), n.id)))
+                    .collect();
+                for tags in tags.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::new("INSERT INTO note_tags (tag_key, note_id) ");
+                    qb.push_values(tags, |mut b, (tag, note)| {
+                        b.push_bind(*tag).push_bind(*note);
+                    });
+                    qb.push(" ON CONFLICT DO NOTHING");
+                    qb.build().execute(&mut *tx).await?;
+                }
+                let mut per_author: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+                for n in chunk {
+                    let e = per_author.entry(n.author_id).or_insert((0, i64::MIN));
+                    e.0 += 1;
+                    e.1 = e.1.max(n.created_at);
+                }
+                let rows: Vec<(i64, i64, i64)> =
+                    per_author.into_iter().map(|(a, (n, last))| (a, n, last)).collect();
+                let mut qb = QueryBuilder::new("WITH d(id, n, last) AS (");
+                qb.push_values(&rows, |mut b, (id, n, last)| {
+                    b.push_bind(*id).push_bind(*n).push_bind(*last);
+                });
+                qb.push(
+                    ") UPDATE accounts SET notes_count = notes_count + d.n, last_note_at = \
+                     CASE WHEN last_note_at IS NULL OR last_note_at < d.last THEN d.last \
+                     ELSE last_note_at END FROM d WHERE accounts.id = d.id",
+                );
+                qb.build().execute(&mut *tx).await?;
+                if !fan_out {
+                    continue;
+                }
+                let mut qb = QueryBuilder::new("WITH d(note, author) AS (");
+                qb.push_values(chunk, |mut b, n| {
+                    b.push_bind(n.id).push_bind(n.author_id);
+                });
+                qb.push(
+                    ") INSERT INTO home_entries (owner_id, note_id, author_id) \
+                     SELECT f.follower_id, d.note, d.author FROM d \
+                     JOIN follows f ON f.followee_id = d.author \
+                     UNION ALL SELECT d.author, d.note, d.author FROM d",
+                );
+                qb.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, crate::StoreError>(())
+        })
+    }
+
+    /// Rebuild every home feed from the follow graph: each member's own notes and those of the
+    /// accounts they follow. For after a bulk load without fan-out: rows go in sorted by owner
+    /// with the secondary indexes dropped and made again afterwards, which is many times faster
+    /// than fanning out note by note.
+    pub async fn rebuild_home_feeds(&self) -> Result<u64> {
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            for sql in [
+                "DELETE FROM home_entries",
+                "DROP INDEX home_entries_note",
+                "DROP INDEX home_entries_author",
+            ] {
+                sqlx::query(sql).execute(&mut *tx).await?;
+            }
+            let n = sqlx::query(
+                "INSERT INTO home_entries (owner_id, note_id, author_id) \
+                 SELECT owner, note, author FROM ( \
+                   SELECT f.follower_id AS owner, n.id AS note, n.author_id AS author \
+                   FROM follows f JOIN notes n ON n.author_id = f.followee_id \
+                   UNION ALL SELECT n.author_id, n.id, n.author_id FROM notes n) AS entries \
+                 ORDER BY owner, note",
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            // The same definitions as the migrations.
+            for sql in [
+                "CREATE INDEX home_entries_note ON home_entries (note_id)",
+                "CREATE INDEX home_entries_author ON home_entries (owner_id, author_id)",
+            ] {
+                sqlx::query(sql).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, crate::StoreError>(n)
         })
     }
 
@@ -211,19 +358,22 @@ impl Store {
 
     /// Likes; the notes' counters and scores are recounted.
     pub async fn bulk_like(&self, likes: &[BulkEdge]) -> Result<()> {
-        let notes: BTreeSet<i64> = likes.iter().map(|l| l.target).collect();
         on_write!(self, |p| {
             let mut tx = p.begin().await?;
+            let mut per_note = BTreeMap::new();
             for chunk in likes.chunks(CHUNK) {
                 let mut qb =
                     QueryBuilder::new("INSERT INTO likes (account_id, note_id, id, created_at) ");
                 qb.push_values(chunk, |mut b, l| {
                     b.push_bind(l.actor).push_bind(l.target).push_bind(l.id).push_bind(l.at);
                 });
-                qb.push(" ON CONFLICT DO NOTHING");
-                qb.build().execute(&mut *tx).await?;
+                let new = inserted!(tx, qb, "note_id, CAST(NULL AS BIGINT)");
+                for (note, n) in tally(new.iter().map(|r| r.0)) {
+                    *per_note.entry(note).or_insert(0) += n;
+                }
             }
-            recount_notes!(tx, notes);
+            add_counts!(tx, "notes", "likes_count", &per_note);
+            rescore!(tx, per_note.keys());
             tx.commit().await?;
             Ok::<_, crate::StoreError>(())
         })
@@ -255,10 +405,9 @@ impl Store {
 
     /// Collects; the notes' and boards' counters are recounted.
     pub async fn bulk_collect(&self, collects: &[BulkCollect]) -> Result<()> {
-        let notes: BTreeSet<i64> = collects.iter().map(|c| c.note).collect();
-        let boards: BTreeSet<i64> = collects.iter().map(|c| c.board).collect();
         on_write!(self, |p| {
             let mut tx = p.begin().await?;
+            let (mut per_note, mut per_board) = (BTreeMap::new(), BTreeMap::new());
             for chunk in collects.chunks(CHUNK) {
                 let mut qb = QueryBuilder::new(
                     "INSERT INTO collects (account_id, note_id, id, board_id, created_at) ",
@@ -270,16 +419,17 @@ impl Store {
                         .push_bind(c.board)
                         .push_bind(c.at);
                 });
-                qb.push(" ON CONFLICT DO NOTHING");
-                qb.build().execute(&mut *tx).await?;
+                let new = inserted!(tx, qb, "note_id, board_id");
+                for (note, n) in tally(new.iter().map(|r| r.0)) {
+                    *per_note.entry(note).or_insert(0) += n;
+                }
+                for (board, n) in tally(new.iter().filter_map(|r| r.1)) {
+                    *per_board.entry(board).or_insert(0) += n;
+                }
             }
-            for_ids!(
-                tx,
-                "UPDATE boards SET \
-                 notes_count = (SELECT COUNT(*) FROM collects WHERE board_id = boards.id)",
-                boards
-            );
-            recount_notes!(tx, notes);
+            add_counts!(tx, "notes", "collects_count", &per_note);
+            add_counts!(tx, "boards", "notes_count", &per_board);
+            rescore!(tx, per_note.keys());
             tx.commit().await?;
             Ok::<_, crate::StoreError>(())
         })
@@ -288,10 +438,9 @@ impl Store {
     /// Comments (a reply's parent earlier in the slice or already stored); the notes' and the
     /// parents' counters are recounted.
     pub async fn bulk_insert_comments(&self, comments: &[NewComment]) -> Result<()> {
-        let notes: BTreeSet<i64> = comments.iter().map(|c| c.note_id).collect();
-        let parents: BTreeSet<i64> = comments.iter().filter_map(|c| c.parent_id).collect();
         on_write!(self, |p| {
             let mut tx = p.begin().await?;
+            let (mut per_note, mut per_parent) = (BTreeMap::new(), BTreeMap::new());
             for chunk in comments.chunks(CHUNK / 10) {
                 let mut qb = QueryBuilder::new(
                     "INSERT INTO comments (id, note_id, author_id, parent_id, \
@@ -307,16 +456,17 @@ impl Store {
                         .push_bind(&c.language)
                         .push_bind(c.created_at);
                 });
-                qb.push(" ON CONFLICT DO NOTHING");
-                qb.build().execute(&mut *tx).await?;
+                let new = inserted!(tx, qb, "note_id, parent_id");
+                for (note, n) in tally(new.iter().map(|r| r.0)) {
+                    *per_note.entry(note).or_insert(0) += n;
+                }
+                for (parent, n) in tally(new.iter().filter_map(|r| r.1)) {
+                    *per_parent.entry(parent).or_insert(0) += n;
+                }
             }
-            for_ids!(
-                tx,
-                "UPDATE comments SET \
-                 replies_count = (SELECT COUNT(*) FROM comments r WHERE r.parent_id = comments.id)",
-                parents
-            );
-            recount_notes!(tx, notes);
+            add_counts!(tx, "notes", "comments_count", &per_note);
+            add_counts!(tx, "comments", "replies_count", &per_parent);
+            rescore!(tx, per_note.keys());
             tx.commit().await?;
             Ok::<_, crate::StoreError>(())
         })
@@ -324,7 +474,6 @@ impl Store {
 
     /// Likes of comments (`target` a comment); the comments' counters are recounted.
     pub async fn bulk_like_comments(&self, likes: &[BulkEdge]) -> Result<()> {
-        let comments: BTreeSet<i64> = likes.iter().map(|l| l.target).collect();
         on_write!(self, |p| {
             let mut tx = p.begin().await?;
             for chunk in likes.chunks(CHUNK) {
@@ -334,15 +483,9 @@ impl Store {
                 qb.push_values(chunk, |mut b, l| {
                     b.push_bind(l.actor).push_bind(l.target).push_bind(l.id).push_bind(l.at);
                 });
-                qb.push(" ON CONFLICT DO NOTHING");
-                qb.build().execute(&mut *tx).await?;
+                let new = inserted!(tx, qb, "comment_id, CAST(NULL AS BIGINT)");
+                add_counts!(tx, "comments", "likes_count", &tally(new.iter().map(|r| r.0)));
             }
-            for_ids!(
-                tx,
-                "UPDATE comments SET likes_count = \
-                 (SELECT COUNT(*) FROM comment_likes WHERE comment_id = comments.id)",
-                comments
-            );
             tx.commit().await?;
             Ok::<_, crate::StoreError>(())
         })

@@ -27,12 +27,19 @@ pub enum Backend {
 pub struct StoreOptions {
     /// Reader connections for SQLite, total connections for PostgreSQL.
     pub max_connections: u32,
+    /// SQLite page cache of the one writer connection, in MiB. Writes into large indexes at
+    /// random positions (follows, likes, home feeds) slow down sharply once their pages no
+    /// longer fit.
+    pub writer_cache_mib: u32,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Self { max_connections: u32::try_from(cores * 4).unwrap_or(8).clamp(4, 32) }
+        Self {
+            max_connections: u32::try_from(cores * 4).unwrap_or(8).clamp(4, 32),
+            writer_cache_mib: 256,
+        }
     }
 }
 
@@ -105,14 +112,17 @@ impl Store {
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", "-32000")
             .pragma("temp_store", "memory");
+        let writer_cache = format!("-{}", u64::from(opts.writer_cache_mib.max(2)) * 1024);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
-            .connect_with(base.clone().create_if_missing(true))
+            .connect_with(base.clone().create_if_missing(true).pragma("cache_size", writer_cache))
             .await?;
+        // Readers map the file instead of copying pages through read(2): the OS page cache is
+        // shared by all of them, and a feed query touches many pages.
         let reader = SqlitePoolOptions::new()
             .max_connections(opts.max_connections)
-            .connect_with(base.read_only(true))
+            .connect_with(base.read_only(true).pragma("mmap_size", "8589934592"))
             .await?;
         Ok(Self { db: Db::Sqlite { writer, reader } })
     }

@@ -8,6 +8,9 @@ pub enum StoreError {
     /// A medium to attach is not the author's, does not exist, or is attached already.
     #[error("media {0} cannot be attached")]
     MediaUnavailable(i64),
+    /// A request the store does not take in this form.
+    #[error("unsupported: {0}")]
+    Unsupported(&'static str),
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
     BadUrl(String),
     #[error("database error: {0}")]

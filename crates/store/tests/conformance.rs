@@ -834,9 +834,21 @@ async fn bulk_writes_keep_counters_exact(s: &Store) {
     assert_eq!((ann.followers_count, ann.following_count), (3, 1));
     assert_eq!(s.account(b).await.unwrap().unwrap().followers_count, 1);
     // Notes through the batch insert fan out to the followers' home feeds.
-    s.insert_notes(&[note(200, a, "one"), note(201, a, "two")]).await.unwrap();
+    s.bulk_insert_notes(&[note(200, a, "one"), note(201, a, "two")], true).await.unwrap();
     let home = s.home_feed(d, &Page::newest(10)).await.unwrap();
     assert_eq!(home.len(), 2);
+    assert_eq!(s.account(a).await.unwrap().unwrap().notes_count, 2);
+    // Without fan-out a note reaches home feeds once they are rebuilt from the graph.
+    let mut tagged = note(202, b, "#bulk quiet");
+    tagged.tags = vec!["bulk".to_owned()];
+    s.bulk_insert_notes(&[tagged], false).await.unwrap();
+    let ids = |v: Vec<nb_store::NoteView>| v.iter().map(|n| n.id).collect::<Vec<_>>();
+    assert_eq!(ids(s.home_feed(a, &Page::newest(10)).await.unwrap()), [id(201), id(200)]);
+    assert_eq!(s.tag_feed("bulk", &Page::newest(10)).await.unwrap().len(), 1);
+    // a follows b; b, c and d follow a: 2 + 1 entries of own notes, 3 x 2 + 1 x 1 fanned out.
+    assert_eq!(s.rebuild_home_feeds().await.unwrap(), 10);
+    assert_eq!(ids(s.home_feed(a, &Page::newest(10)).await.unwrap()), [id(202), id(201), id(200)]);
+    assert_eq!(ids(s.home_feed(d, &Page::newest(10)).await.unwrap()), [id(201), id(200)]);
     let (n1, n2) = (id(200), id(201));
     s.bulk_like(&[edge(300, b, n1), edge(301, c, n1), edge(302, b, n1), edge(303, d, n2)])
         .await

@@ -5,7 +5,7 @@ mod accounts;
 mod apps;
 mod collections;
 mod de;
-mod entities;
+pub mod entities;
 mod instance;
 mod media;
 mod notifications;

@@ -59,9 +59,10 @@ pub async fn postgres() -> Option<TestStore> {
         Some((base, _)) => format!("{base}/{name}"),
         None => panic!("bad PostgreSQL URL {admin_url}"),
     };
-    let store = Store::connect(&url, &StoreOptions { max_connections: 4 })
-        .await
-        .expect("connect test database");
+    let store =
+        Store::connect(&url, &StoreOptions { max_connections: 4, ..StoreOptions::default() })
+            .await
+            .expect("connect test database");
     store.migrate().await.expect("migrate postgres");
     Some(TestStore { store, _dir: None, pg: Some((admin_url, name)) })
 }
