@@ -99,6 +99,9 @@ pub async fn seed(
     // Home feeds in one sorted pass: much faster than fanning out each note as it is written.
     bulk::rebuild_home_feeds(ctx).await?;
     mark("home feeds", &mut phases);
+    // Fresh statistics, or the planner guesses at tables that grew from nothing.
+    ctx.store.analyze().await.map_err(nb_app::AppError::from)?;
+    mark("analyze", &mut phases);
     let mut writes: Vec<_> = w.write_time.iter().map(|(k, d)| (*k, *d)).collect();
     writes.sort_by_key(|w| std::cmp::Reverse(w.1));
     phases.extend(writes);
