@@ -175,8 +175,9 @@ impl Store {
         self.insert_notes(std::slice::from_ref(n)).await
     }
 
-    /// Write many notes in one transaction (bulk import, the simulator), exactly as
-    /// [`Store::insert_note`] writes each: all of them or none.
+    /// Write several notes in one transaction, each exactly as [`Store::insert_note`] writes it
+    /// (mentions, idempotency keys, media to attach): all of them or none. Large loads use
+    /// [`Store::bulk_insert_notes`].
     pub async fn insert_notes(&self, notes: &[NewNote]) -> Result<()> {
         on_write!(self, |p| {
             let mut tx = p.begin().await?;
