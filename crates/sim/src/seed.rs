@@ -73,6 +73,12 @@ pub async fn seed(
 ) -> Result<Report, SeedError> {
     p.validate()?;
     let began = Instant::now();
+    // Into an empty database, load without the edge tables' secondary indexes and build them
+    // once at the end (a database someone uses keeps them).
+    let fresh = !ctx.store.has_accounts().await.map_err(nb_app::AppError::from)?;
+    if fresh {
+        ctx.store.drop_load_indexes().await.map_err(nb_app::AppError::from)?;
+    }
     let pop = population(p);
     let mut w = Writer::new(ctx, p, start_ms, pop.people.len());
     w.totals.days = p.days;
@@ -96,6 +102,10 @@ pub async fn seed(
         w.day(&pop, day, last, &mut progress).await?;
     }
     mark("days", &mut phases);
+    if fresh {
+        ctx.store.restore_load_indexes().await.map_err(nb_app::AppError::from)?;
+        mark("indexes", &mut phases);
+    }
     // Home feeds in one sorted pass: much faster than fanning out each note as it is written.
     bulk::rebuild_home_feeds(ctx).await?;
     mark("home feeds", &mut phases);

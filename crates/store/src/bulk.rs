@@ -125,7 +125,52 @@ fn tally(keys: impl IntoIterator<Item = i64>) -> BTreeMap<i64, i64> {
     out
 }
 
+/// Secondary indexes of the big edge tables, as the migrations define them (the same on both
+/// backends). A bulk load into an empty database drops them and builds them once at the end:
+/// inserting at random positions into three or four B-trees per row is what made seeding slow.
+const LOAD_INDEXES: [(&str, &str); 9] = [
+    ("follows_followee", "follows (followee_id, follower_id)"),
+    ("follows_by_follower", "UNIQUE follows (follower_id, id)"),
+    ("follows_by_followee", "UNIQUE follows (followee_id, id)"),
+    ("likes_by_account", "UNIQUE likes (account_id, id)"),
+    ("likes_by_note", "likes (note_id, id)"),
+    ("collects_by_account", "UNIQUE collects (account_id, id)"),
+    ("collects_by_board", "collects (board_id, id)"),
+    ("collects_by_note", "collects (note_id)"),
+    ("comment_likes_by_comment", "comment_likes (comment_id)"),
+];
+
 impl Store {
+    /// Drop the secondary indexes of follows, likes, collects and comment likes for a bulk load;
+    /// [`Store::restore_load_indexes`] (also run by every [`Store::migrate`], so an interrupted
+    /// load is repaired on the next start) builds them again.
+    pub async fn drop_load_indexes(&self) -> Result<()> {
+        for (name, _) in LOAD_INDEXES {
+            let sql = format!("DROP INDEX IF EXISTS {name}");
+            on_write!(self, |p| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// Build any of the bulk-load indexes that is missing.
+    pub async fn restore_load_indexes(&self) -> Result<()> {
+        for (name, def) in LOAD_INDEXES {
+            let (unique, on) = match def.strip_prefix("UNIQUE ") {
+                Some(on) => ("UNIQUE ", on),
+                None => ("", def),
+            };
+            let sql = format!("CREATE {unique}INDEX IF NOT EXISTS {name} ON {on}");
+            on_write!(self, |p| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
     /// Accounts, all or none (a taken handle or email fails the batch).
     pub async fn bulk_insert_accounts(&self, accounts: &[NewAccount]) -> Result<()> {
         on_write!(self, |p| {

@@ -149,7 +149,8 @@ impl Store {
             Db::Sqlite { writer, .. } => sqlx::migrate!("./migrations/sqlite").run(writer).await?,
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
-        Ok(())
+        // A bulk load that was cut off leaves its indexes dropped: build them again.
+        self.restore_load_indexes().await
     }
 
     /// A cheap round trip, for readiness checks.
