@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::{AppError, Ctx, Result};
+use crate::{Ctx, Result};
 
 /// A unit of deferred work. Stored as JSON in the job's payload, dispatched on its kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,39 +74,29 @@ fn ms(d: Duration) -> i64 {
 }
 
 /// The job row for `job`, due at `run_at`.
-pub fn new_job(ctx: &Ctx, job: &Job, run_at: i64, dedupe_key: Option<&str>) -> Result<NewJob> {
-    let payload =
-        serde_json::to_string(job).map_err(|e| AppError::Internal(format!("job payload: {e}")))?;
-    Ok(NewJob {
+pub fn new_job(ctx: &Ctx, job: &Job, run_at: i64, dedupe_key: Option<&str>) -> NewJob {
+    NewJob {
         id: ctx.next_id(),
         kind: job.kind().to_owned(),
-        payload,
+        // A plain enum of strings: serialising it cannot fail (an empty payload would be
+        // dead-lettered as unreadable, not lost silently).
+        payload: serde_json::to_string(job).unwrap_or_default(),
         dedupe_key: dedupe_key.map(str::to_owned),
         run_at,
         now: ctx.now(),
-    })
+    }
 }
 
 /// Enqueue `job` now, on its own, and wake a worker. False when a live job has `dedupe_key`.
 pub async fn enqueue(ctx: &Ctx, job: &Job, dedupe_key: Option<&str>) -> Result<bool> {
-    let added = ctx.store.enqueue_job(&new_job(ctx, job, ctx.now(), dedupe_key)?).await?;
+    let added = ctx.store.enqueue_job(&new_job(ctx, job, ctx.now(), dedupe_key)).await?;
     ctx.jobs_wake.notify_one();
     Ok(added)
 }
 
 /// A builder for the store's removals: the job that releases the blobs they leave behind.
 pub(crate) fn release_blobs(ctx: &Ctx) -> impl FnOnce(Vec<String>) -> NewJob + '_ {
-    move |keys| {
-        let payload = serde_json::json!({ "kind": "release_blobs", "keys": keys }).to_string();
-        NewJob {
-            id: ctx.next_id(),
-            kind: "release_blobs".to_owned(),
-            payload,
-            dedupe_key: None,
-            run_at: ctx.now(),
-            now: ctx.now(),
-        }
-    }
+    move |keys| new_job(ctx, &Job::ReleaseBlobs { keys }, ctx.now(), None)
 }
 
 /// Why a run failed: worth retrying, or never going to work.

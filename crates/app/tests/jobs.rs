@@ -164,7 +164,7 @@ async fn failures_back_off_then_dead_letter_until_replayed() {
 #[tokio::test]
 async fn an_unreadable_job_is_dead_at_once() {
     let w = world(JobSettings::default()).await;
-    let job = nb_app::jobs::new_job(&w.ctx, &Job::PruneMedia, T0, None).unwrap();
+    let job = nb_app::jobs::new_job(&w.ctx, &Job::PruneMedia, T0, None);
     let broken = nb_store::NewJob { payload: "{\"kind\":\"no_such_job\"}".to_owned(), ..job };
     w.ctx.store.enqueue_job(&broken).await.unwrap();
     assert_eq!(run(&w.ctx).await.buried, 1);

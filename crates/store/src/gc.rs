@@ -5,7 +5,7 @@ use crate::Store;
 use crate::db::{on_read, on_write};
 use crate::error::Result;
 use crate::jobs::{NewJob, enqueue_job};
-use crate::media::MediaRow;
+use crate::media::{MEDIA_COLS, MediaRow};
 
 /// A profile picture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,9 +32,6 @@ pub enum MediaRemoval {
     /// Still attached to a note.
     Attached,
 }
-
-const MEDIA_COLS: &str = "id, owner_id, note_id, position, mime, original_key, original_width, \
-    original_height, small_key, small_width, small_height, blurhash, phash, description, created_at";
 
 fn keys_of(rows: &[MediaRow]) -> Vec<String> {
     rows.iter().flat_map(|m| [m.original_key.clone(), m.small_key.clone()]).collect()

@@ -29,36 +29,12 @@ pub struct MediaRow {
     pub created_at: i64,
 }
 
-const MEDIA_COLS: &str = "id, owner_id, note_id, position, mime, original_key, original_width, \
+pub(crate) const MEDIA_COLS: &str = "id, owner_id, note_id, position, mime, original_key, original_width, \
     original_height, small_key, small_width, small_height, blurhash, phash, description, created_at";
 
 impl Store {
     pub async fn insert_media(&self, m: &MediaRow) -> Result<()> {
-        on_write!(self, |p| sqlx::query(
-            "INSERT INTO media (id, owner_id, note_id, position, mime, original_key, \
-             original_width, original_height, small_key, small_width, small_height, blurhash, \
-             phash, description, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-        )
-        .bind(m.id)
-        .bind(m.owner_id)
-        .bind(m.note_id)
-        .bind(m.position)
-        .bind(&m.mime)
-        .bind(&m.original_key)
-        .bind(m.original_width)
-        .bind(m.original_height)
-        .bind(&m.small_key)
-        .bind(m.small_width)
-        .bind(m.small_height)
-        .bind(&m.blurhash)
-        .bind(m.phash)
-        .bind(&m.description)
-        .bind(m.created_at)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(())
+        self.bulk_insert_media(std::slice::from_ref(m)).await
     }
 
     pub async fn media(&self, id: i64) -> Result<Option<MediaRow>> {
