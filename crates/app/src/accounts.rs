@@ -6,6 +6,8 @@ use nb_domain::{
 };
 use nb_store::{AccountRow, NewAccount};
 
+use crate::jobs::{Job, new_job};
+use crate::mail::ConfirmationRequest;
 use crate::{AppError, Ctx, Result, auth, password};
 
 #[derive(Debug, Clone, Default)]
@@ -19,6 +21,8 @@ pub struct Registration {
     pub home_region: Option<String>,
     /// The member accepted the server's rules (Mastodon's `agreement`).
     pub agreement: bool,
+    /// The confirmation mail, should the server ask new members to confirm their address.
+    pub confirmation: Option<ConfirmationRequest>,
 }
 
 /// Who is registering the account.
@@ -66,6 +70,8 @@ pub async fn register(ctx: &Ctx, r: Registration, by: Registrar) -> Result<Accou
         Registrar::SelfService => Role::User,
     };
     let password_hash = password::hash(&password, ctx.settings.password_hash).await?;
+    let confirm = by == Registrar::SelfService && confirmation_required(ctx);
+    let created_at = ctx.now();
     let account = NewAccount {
         id: ctx.next_id(),
         handle: handle.as_str().to_owned(),
@@ -76,14 +82,91 @@ pub async fn register(ctx: &Ctx, r: Registration, by: Registrar) -> Result<Accou
         languages: languages.iter().map(LanguageTag::as_str).collect::<Vec<_>>().join(","),
         role: role.as_str().to_owned(),
         state: state.as_str().to_owned(),
-        created_at: ctx.now(),
+        created_at,
+        email_confirmed_at: (!confirm).then_some(created_at),
     };
-    ctx.store.insert_account(&account).await.map_err(|e| match e {
+    let inserted = if confirm {
+        let request = r.confirmation.as_ref().ok_or_else(|| {
+            AppError::Internal("registration needs the texts of the confirmation mail".into())
+        })?;
+        let confirmation = email_confirmation(ctx, &account.email, request);
+        ctx.store.insert_account_to_confirm(&account, &confirmation).await
+    } else {
+        ctx.store.insert_account(&account).await
+    };
+    inserted.map_err(|e| match e {
         // The API calls the handle `username`, as Mastodon does.
         nb_store::StoreError::Conflict("handle") => AppError::Taken("username"),
         other => other.into(),
     })?;
+    if confirm {
+        ctx.jobs_wake.notify_one();
+    }
     ctx.store.account(account.id).await?.ok_or(AppError::NotFound("account"))
+}
+
+/// Whether new members must confirm their email address: the operator turned it on and
+/// configured a mail server to send the links.
+pub fn confirmation_required(ctx: &Ctx) -> bool {
+    ctx.settings.mail.as_ref().is_some_and(|m| m.confirm_email)
+}
+
+/// A fresh token for `email` (only its hash is stored) and the job that mails its link.
+fn email_confirmation(
+    ctx: &Ctx,
+    email: &str,
+    request: &ConfirmationRequest,
+) -> nb_store::EmailConfirmation {
+    let token = auth::random_secret();
+    let ttl = ctx.settings.mail.as_ref().map_or(0, |m| ms(m.confirmation_ttl));
+    let mail = Job::SendMail(request.mail(email, &token));
+    nb_store::EmailConfirmation {
+        token_hash: auth::digest(&token),
+        expires_at: ctx.now().saturating_add(ttl),
+        mail: new_job(ctx, &mail, ctx.now(), None),
+    }
+}
+
+fn ms(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Mail a new confirmation link to a member still awaiting one (the old link stops working).
+pub async fn resend_confirmation(
+    ctx: &Ctx,
+    account: &AccountRow,
+    request: &ConfirmationRequest,
+) -> Result<()> {
+    if ctx.settings.mail.is_none() {
+        return Err(AppError::Forbidden("this server sends no mail"));
+    }
+    let confirmation = email_confirmation(ctx, &account.email, request);
+    if !ctx.store.renew_email_confirmation(account.id, &confirmation).await? {
+        return Err(AppError::Forbidden(
+            "this method is only available while the e-mail is awaiting confirmation",
+        ));
+    }
+    ctx.jobs_wake.notify_one();
+    Ok(())
+}
+
+/// Redeem a confirmation link's token: the account whose address it confirms.
+pub async fn confirm_email(ctx: &Ctx, token: &str) -> Result<AccountRow> {
+    const INVALID: AppError =
+        AppError::InvalidGrant("this confirmation link is invalid or has expired");
+    let token = token.trim();
+    if token.is_empty() || token.len() > 128 {
+        return Err(INVALID);
+    }
+    let id = ctx.store.confirm_email(&auth::digest(token), ctx.now()).await?.ok_or(INVALID)?;
+    get(ctx, id).await
+}
+
+/// An operator confirms a member's address by hand.
+pub async fn mark_email_confirmed(ctx: &Ctx, handle: &str) -> Result<AccountRow> {
+    let account = lookup(ctx, handle).await?;
+    ctx.store.set_email_confirmed(account.id, ctx.now()).await?;
+    get(ctx, account.id).await
 }
 
 /// The account these credentials open, if it may log in. `login` is an email or a handle.

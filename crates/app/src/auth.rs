@@ -15,13 +15,13 @@ use crate::{AppError, Ctx, Result, password};
 /// The redirect URI that means "show the code to the user" (out of band).
 pub const OOB_REDIRECT: &str = "urn:ietf:wg:oauth:2.0:oob";
 
-fn random_secret() -> String {
+pub(crate) fn random_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn digest(secret: &str) -> String {
+pub(crate) fn digest(secret: &str) -> String {
     let mut out = String::with_capacity(64);
     for b in Sha256::digest(secret.as_bytes()) {
         out.push_str(&format!("{b:02x}"));
@@ -162,7 +162,16 @@ pub async fn issue_user_token(
     issue(ctx, app_id, Some(account_id), scopes).await
 }
 
+/// Whether the account may sign in and act: active, with its email address confirmed.
 pub fn ensure_usable(account: &AccountRow) -> Result<()> {
+    ensure_active(account)?;
+    if account.email_confirmed_at.is_none() {
+        return Err(AppError::AccountUnusable("missing a confirmed e-mail address"));
+    }
+    Ok(())
+}
+
+fn ensure_active(account: &AccountRow) -> Result<()> {
     match AccountState::parse(&account.state) {
         Some(AccountState::Active) => Ok(()),
         Some(AccountState::Pending) => Err(AppError::AccountUnusable("awaiting approval")),
@@ -210,11 +219,25 @@ pub struct Principal {
 /// Resolve a bearer token. Unknown and revoked tokens are `None`; a token whose account cannot
 /// be used (suspended, pending) is an error that says so.
 pub async fn authenticate(ctx: &Ctx, bearer: &str) -> Result<Option<Principal>> {
+    resolve(ctx, bearer, ensure_usable).await
+}
+
+/// As [`authenticate`], but a member whose address awaits confirmation is let through: only
+/// for asking for another confirmation mail.
+pub async fn authenticate_unconfirmed(ctx: &Ctx, bearer: &str) -> Result<Option<Principal>> {
+    resolve(ctx, bearer, ensure_active).await
+}
+
+async fn resolve(
+    ctx: &Ctx,
+    bearer: &str,
+    usable: fn(&AccountRow) -> Result<()>,
+) -> Result<Option<Principal>> {
     let Some(token) = ctx.store.token_by_hash(&digest(bearer)).await? else { return Ok(None) };
     let account = match token.account_id {
         Some(id) => {
             let Some(a) = ctx.store.account(id).await? else { return Ok(None) };
-            ensure_usable(&a)?;
+            usable(&a)?;
             Some(a)
         }
         None => None,

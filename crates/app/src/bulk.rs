@@ -66,6 +66,7 @@ pub async fn members(ctx: &Ctx, members: &[Member], password_hash: &str) -> Resu
             role: "user".to_owned(),
             state: "active".to_owned(),
             created_at: m.created_at,
+            email_confirmed_at: Some(m.created_at),
         });
     }
     ctx.store.bulk_insert_accounts(&rows).await?;

@@ -6,6 +6,7 @@ use nb_store::Store;
 use tokio::sync::{Notify, Semaphore};
 
 use crate::jobs::JobSettings;
+use crate::mail::MailSettings;
 use crate::password::HashParams;
 
 /// Operator settings the use cases obey.
@@ -14,6 +15,8 @@ pub struct Settings {
     pub registration: RegistrationMode,
     pub password_hash: HashParams,
     pub jobs: JobSettings,
+    /// Outgoing mail, when the operator configured a mail server.
+    pub mail: Option<MailSettings>,
 }
 
 /// What every use case works with.

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::mail::{self, Mail, MailError};
 use crate::{Ctx, Result};
 
 /// A unit of deferred work. Stored as JSON in the job's payload, dispatched on its kind.
@@ -23,6 +24,8 @@ pub enum Job {
     ReleaseBlobs { keys: Vec<String> },
     /// Delete uploads left unattached longer than [`JobSettings::unattached_media_ttl`].
     PruneMedia,
+    /// Send one mail.
+    SendMail(Mail),
 }
 
 impl Job {
@@ -30,6 +33,7 @@ impl Job {
         match self {
             Job::ReleaseBlobs { .. } => "release_blobs",
             Job::PruneMedia => "prune_media",
+            Job::SendMail(_) => "send_mail",
         }
     }
 }
@@ -134,6 +138,17 @@ async fn perform(ctx: &Ctx, row: &JobRow) -> Result<(), Failure> {
                 if i64::try_from(gone).unwrap_or(0) < BATCH {
                     break;
                 }
+            }
+        }
+        Job::SendMail(m) => {
+            // Unconfigured (perhaps for now): retry, and an operator can replay the dead letter.
+            let settings = ctx.settings.mail.as_ref().ok_or_else(|| {
+                Failure::Retry("no mail server is configured ([mail] url)".to_owned())
+            })?;
+            match mail::send(settings, &m).await {
+                Ok(()) => tracing::info!(job = row.id, "mail sent"),
+                Err(e @ MailError::Transient(_)) => return Err(Failure::Retry(e.to_string())),
+                Err(e) => return Err(Failure::Permanent(e.to_string())),
             }
         }
     }

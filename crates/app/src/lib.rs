@@ -14,6 +14,7 @@ pub mod engagement;
 mod error;
 pub mod feeds;
 pub mod jobs;
+pub mod mail;
 pub mod media;
 pub mod notes;
 pub mod notifications;

@@ -71,6 +71,7 @@ async fn main() -> anyhow::Result<()> {
                 role: "user".into(),
                 state: "active".into(),
                 created_at: T0,
+                email_confirmed_at: Some(T0),
             })
             .await?;
     }

@@ -32,6 +32,11 @@ pub enum AdminCommand {
         #[arg(long)]
         role: String,
     },
+    /// Confirm an account's email address by hand (when `mail.confirm_email` is on).
+    ConfirmEmail {
+        #[arg(long)]
+        handle: String,
+    },
     /// The outbox: list queued jobs or dead letters, replay dead letters.
     Jobs {
         #[command(subcommand)]
@@ -80,6 +85,11 @@ pub async fn run(cfg: Config, command: AdminCommand) -> Result<()> {
         AdminCommand::SetRole { handle, role } => {
             let a = accounts::set_role(&ctx, &handle, Role::parse(&role)?).await?;
             println!("@{} is now {}", a.handle, a.role);
+            Ok(())
+        }
+        AdminCommand::ConfirmEmail { handle } => {
+            let a = accounts::mark_email_confirmed(&ctx, &handle).await?;
+            println!("@{}'s email address is confirmed", a.handle);
             Ok(())
         }
         AdminCommand::Jobs { command } => jobs(&ctx, command).await,

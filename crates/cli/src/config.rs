@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use nb_app::jobs::JobSettings;
+use nb_app::mail::MailSettings;
 use nb_app::password::HashParams;
 use nb_app::{BlobStore, Settings, Store, StoreOptions};
 use nb_domain::RegistrationMode;
@@ -24,6 +25,7 @@ pub struct Config {
     pub accounts: AccountsSection,
     pub limits: LimitsSection,
     pub jobs: JobsSection,
+    pub mail: MailSection,
     pub log: LogSection,
 }
 
@@ -146,6 +148,67 @@ impl Default for JobsSection {
     }
 }
 
+/// Outgoing mail (see `nb_app::mail`). Nothing is sent while `url` is empty.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MailSection {
+    /// `smtp://host:25`, `smtp://user:pass@host:587?tls=required` or `smtps://user:pass@host:465`.
+    /// It may carry a password: never logged.
+    pub url: String,
+    /// The sender, e.g. `Notebridge <noreply@example.org>`.
+    pub from: String,
+    /// Self-registered members confirm their address before they can sign in.
+    pub confirm_email: bool,
+    /// How long a confirmation link works.
+    pub confirmation_hours: u64,
+    pub timeout_seconds: u64,
+}
+
+impl Default for MailSection {
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            from: String::new(),
+            confirm_email: false,
+            confirmation_hours: 48,
+            timeout_seconds: 15,
+        }
+    }
+}
+
+impl std::fmt::Debug for MailSection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSection")
+            .field("url", &if self.url.is_empty() { "" } else { "[redacted]" })
+            .field("from", &self.from)
+            .field("confirm_email", &self.confirm_email)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MailSection {
+    fn settings(&self) -> Result<Option<MailSettings>> {
+        if self.url.trim().is_empty() {
+            anyhow::ensure!(
+                !self.confirm_email,
+                "mail.confirm_email needs a mail server: set mail.url"
+            );
+            return Ok(None);
+        }
+        anyhow::ensure!(!self.from.trim().is_empty(), "mail.from is needed when mail.url is set");
+        anyhow::ensure!(self.confirmation_hours >= 1, "mail.confirmation_hours must be at least 1");
+        let settings = MailSettings {
+            url: self.url.trim().to_owned(),
+            from: self.from.trim().to_owned(),
+            confirm_email: self.confirm_email,
+            confirmation_ttl: Duration::from_secs(self.confirmation_hours * 3600),
+            timeout: Duration::from_secs(self.timeout_seconds.max(1)),
+        };
+        settings.check()?;
+        Ok(Some(settings))
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LogSection {
@@ -227,7 +290,8 @@ impl Config {
             unattached_media_ttl: Duration::from_secs(j.unattached_media_hours.max(1) * 3600),
             ..JobSettings::default()
         };
-        Ok(Settings { registration: a.registration, password_hash, jobs })
+        let mail = self.mail.settings()?;
+        Ok(Settings { registration: a.registration, password_hash, jobs, mail })
     }
 }
 

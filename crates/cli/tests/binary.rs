@@ -167,6 +167,8 @@ async fn migrate_and_admin_commands() {
     assert!(out.contains("created @Mod_Li") && out.contains("moderator"), "{out}");
     let out = run(&data, &["admin", "set-role", "--handle", "mod_li", "--role", "admin"]).await;
     assert!(out.contains("is now admin"), "{out}");
+    let out = run(&data, &["admin", "confirm-email", "--handle", "mod_li"]).await;
+    assert!(out.contains("@Mod_Li's email address is confirmed"), "{out}");
     // A refused command says why and exits non-zero.
     let bad = command(&data)
         .args([
@@ -285,6 +287,29 @@ async fn bad_settings_stop_the_server_with_a_reason() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("accounts.password_"), "{err}");
+
+    // Mail: confirmation needs a server; a bad URL is named without echoing its password.
+    let cases: [(&[(&str, &str)], &str); 2] = [
+        (&[("NOTEBRIDGE_MAIL__CONFIRM_EMAIL", "true")], "mail.confirm_email"),
+        (
+            &[
+                ("NOTEBRIDGE_MAIL__URL", "ftp://mailer:s3cret-pw@mail.example"),
+                ("NOTEBRIDGE_MAIL__FROM", "Notebridge <noreply@example.org>"),
+            ],
+            "mail.url",
+        ),
+    ];
+    for (env, reason) in cases {
+        let out = command(dir.path())
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .envs(env.iter().copied())
+            .output()
+            .await
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(reason) && !err.contains("s3cret"), "{err}");
+    }
 }
 
 #[tokio::test]

@@ -216,6 +216,22 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
+/// As [`Auth`], but a member whose email address awaits confirmation is let through; only for
+/// asking for another confirmation mail.
+pub struct AuthUnconfirmed(pub Auth);
+
+impl FromRequestParts<AppState> for AuthUnconfirmed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Some(token) = bearer(&parts.headers) else { return Ok(Self(Auth(None))) };
+        match auth::authenticate_unconfirmed(&state.ctx, token).await? {
+            Some(p) => Ok(Self(Auth(Some(p)))),
+            None => Err(ApiError::invalid_token()),
+        }
+    }
+}
+
 impl Auth {
     fn scoped(&self, scope: &str) -> Result<&Principal, ApiError> {
         let p = self.0.as_ref().ok_or_else(ApiError::invalid_token)?;

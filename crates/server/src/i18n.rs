@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use nb_app::mail::ConfirmationTexts;
 use unic_langid::LanguageIdentifier;
 
 const SOURCES: [(&str, &str); 2] =
@@ -102,6 +103,18 @@ impl Locale {
         };
         let mut errors = Vec::new();
         Cow::Owned(self.bundle.format_pattern(pattern, args, &mut errors).into_owned())
+    }
+
+    /// The words of the mail that asks `handle` to confirm their address.
+    pub fn confirmation_texts(&self, handle: &str, valid_hours: u64) -> ConfirmationTexts {
+        let mut args = FluentArgs::new();
+        args.set("handle", handle.to_owned());
+        args.set("hours", valid_hours);
+        ConfirmationTexts {
+            subject: self.t("mail-confirm-subject"),
+            before_link: self.format("mail-confirm-before", Some(&args)).into_owned(),
+            after_link: self.format("mail-confirm-after", Some(&args)).into_owned(),
+        }
     }
 
     /// The other interface language, for the switch link.

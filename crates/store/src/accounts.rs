@@ -1,6 +1,8 @@
 use sqlx::FromRow;
 
 use crate::Store;
+use crate::confirmations::EmailConfirmation;
+use crate::confirmations::put_confirmation;
 use crate::db::{on_read, on_write};
 use crate::error::{Result, StoreError};
 
@@ -26,6 +28,8 @@ pub struct AccountRow {
     /// Blob keys of the profile pictures, when set.
     pub avatar_key: Option<String>,
     pub header_key: Option<String>,
+    /// When the member confirmed their email address; `None` while a confirmation is awaited.
+    pub email_confirmed_at: Option<i64>,
 }
 
 impl AccountRow {
@@ -129,13 +133,15 @@ pub struct NewAccount {
     pub role: String,
     pub state: String,
     pub created_at: i64,
+    /// `None` when the address must be confirmed before the account can sign in.
+    pub email_confirmed_at: Option<i64>,
 }
 
 macro_rules! account_cols {
     () => {
         "id, handle, email, password_hash, display_name, bio, home_region, languages, role, state, \
          created_at, notes_count, followers_count, following_count, last_note_at, avatar_key, \
-         header_key"
+         header_key, email_confirmed_at"
     };
 }
 
@@ -149,26 +155,51 @@ macro_rules! profile_cols {
 impl Store {
     /// Insert an account. A taken handle or email is a [`StoreError::Conflict`].
     pub async fn insert_account(&self, a: &NewAccount) -> Result<()> {
+        self.insert_account_and(a, None).await
+    }
+
+    /// Insert an account whose email address awaits confirmation, with the confirmation and the
+    /// job that mails it, in one transaction.
+    pub async fn insert_account_to_confirm(
+        &self,
+        a: &NewAccount,
+        confirmation: &EmailConfirmation,
+    ) -> Result<()> {
+        self.insert_account_and(a, Some(confirmation)).await
+    }
+
+    async fn insert_account_and(
+        &self,
+        a: &NewAccount,
+        confirmation: Option<&EmailConfirmation>,
+    ) -> Result<()> {
         const SQL: &str = "INSERT INTO accounts (id, handle, handle_key, email, password_hash, \
-            display_name, home_region, languages, role, state, created_at) \
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-        on_write!(self, |p| sqlx::query(SQL)
-            .bind(a.id)
-            .bind(&a.handle)
-            .bind(a.handle.to_ascii_lowercase())
-            .bind(&a.email)
-            .bind(&a.password_hash)
-            .bind(&a.display_name)
-            .bind(&a.home_region)
-            .bind(&a.languages)
-            .bind(&a.role)
-            .bind(&a.state)
-            .bind(a.created_at)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))
-        .map_err(|e| StoreError::conflict_on(e, &["handle", "email"]))?;
-        Ok(())
+            display_name, home_region, languages, role, state, created_at, email_confirmed_at) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+        on_write!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query(SQL)
+                .bind(a.id)
+                .bind(&a.handle)
+                .bind(a.handle.to_ascii_lowercase())
+                .bind(&a.email)
+                .bind(&a.password_hash)
+                .bind(&a.display_name)
+                .bind(&a.home_region)
+                .bind(&a.languages)
+                .bind(&a.role)
+                .bind(&a.state)
+                .bind(a.created_at)
+                .bind(a.email_confirmed_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::conflict_on(e, &["handle", "email"]))?;
+            if let Some(c) = confirmation {
+                put_confirmation!(tx, a.id, c);
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })
     }
 
     pub async fn account(&self, id: i64) -> Result<Option<AccountRow>> {

@@ -178,7 +178,8 @@ impl Store {
             for chunk in accounts.chunks(CHUNK / 10) {
                 let mut qb = QueryBuilder::new(
                     "INSERT INTO accounts (id, handle, handle_key, email, password_hash, \
-                     display_name, home_region, languages, role, state, created_at) ",
+                     display_name, home_region, languages, role, state, created_at, \
+                     email_confirmed_at) ",
                 );
                 qb.push_values(chunk, |mut b, a| {
                     b.push_bind(a.id)
@@ -191,7 +192,8 @@ impl Store {
                         .push_bind(&a.languages)
                         .push_bind(&a.role)
                         .push_bind(&a.state)
-                        .push_bind(a.created_at);
+                        .push_bind(a.created_at)
+                        .push_bind(a.email_confirmed_at);
                 });
                 qb.build()
                     .execute(&mut *tx)

@@ -3,8 +3,8 @@
 mod common;
 
 use nb_store::{
-    Act, BoardRow, BulkCollect, BulkEdge, BulkNotice, MediaRemoval, MediaRow, NewAccount, NewApp,
-    NewComment, NewJob, NewNote, NewToken, Page, Picture, Store, StoreError,
+    Act, BoardRow, BulkCollect, BulkEdge, BulkNotice, EmailConfirmation, MediaRemoval, MediaRow,
+    NewAccount, NewApp, NewComment, NewJob, NewNote, NewToken, Page, Picture, Store, StoreError,
 };
 
 conformance!(
@@ -38,6 +38,7 @@ conformance!(
     profile_pictures_release_what_they_replace,
     bulk_writes_keep_counters_exact,
     load_indexes_come_back_on_migrate,
+    email_confirmation_expires_and_is_replaced,
 );
 
 const T0: i64 = 1_764_000_000_000;
@@ -63,6 +64,7 @@ fn account(n: i64, handle: &str) -> NewAccount {
         role: "user".to_owned(),
         state: "active".to_owned(),
         created_at: T0 + n,
+        email_confirmed_at: Some(T0 + n),
     }
 }
 
@@ -938,4 +940,49 @@ async fn load_indexes_come_back_on_migrate(s: &Store) {
     assert_eq!(s.note(n1).await.unwrap().unwrap().likes_count, 1);
     assert_eq!(s.note(n2).await.unwrap().unwrap().likes_count, 0);
     assert_eq!(s.likers(n1, &Page::newest(10)).await.unwrap().len(), 1);
+}
+
+fn confirmation(n: i64, hash: &str, expires_at: i64) -> EmailConfirmation {
+    EmailConfirmation {
+        token_hash: hash.to_owned(),
+        expires_at,
+        mail: NewJob { payload: format!("mail {n}"), ..job(n, "send_mail", None, T0) },
+    }
+}
+
+async fn email_confirmation_expires_and_is_replaced(s: &Store) {
+    let waiting = NewAccount { email_confirmed_at: None, ..account(1, "mei") };
+    s.insert_account_to_confirm(&waiting, &confirmation(1, "h1", T0 + 1000)).await.unwrap();
+    assert_eq!(s.account(id(1)).await.unwrap().unwrap().email_confirmed_at, None);
+    // The mail is enqueued with the account.
+    let queued = s.jobs_in_state("queued", 10).await.unwrap();
+    assert_eq!(queued.iter().map(|j| j.payload.as_str()).collect::<Vec<_>>(), ["mail 1"]);
+    // A taken handle writes neither the account, the confirmation nor the mail.
+    let dup = NewAccount { email: "x@example.com".to_owned(), ..account(2, "MEI") };
+    assert!(matches!(
+        s.insert_account_to_confirm(&dup, &confirmation(2, "h2", T0 + 1000)).await,
+        Err(StoreError::Conflict("handle"))
+    ));
+    assert_eq!(s.jobs_in_state("queued", 10).await.unwrap().len(), 1);
+    assert_eq!(s.confirm_email("h2", T0).await.unwrap(), None);
+
+    // A new mail replaces the token; an expired token confirms nothing.
+    assert!(s.renew_email_confirmation(id(1), &confirmation(3, "h3", T0 + 1000)).await.unwrap());
+    assert_eq!(s.confirm_email("h1", T0).await.unwrap(), None);
+    assert_eq!(s.confirm_email("h3", T0 + 1000).await.unwrap(), None);
+    assert_eq!(s.account(id(1)).await.unwrap().unwrap().email_confirmed_at, None);
+    assert_eq!(s.confirm_email("h3", T0 + 999).await.unwrap(), Some(id(1)));
+    assert_eq!(s.account(id(1)).await.unwrap().unwrap().email_confirmed_at, Some(T0 + 999));
+    // Again while valid: harmless, the first time stays. Confirmed: no renewal.
+    assert_eq!(s.confirm_email("h3", T0 + 999).await.unwrap(), Some(id(1)));
+    assert!(!s.renew_email_confirmation(id(1), &confirmation(4, "h4", T0 + 9)).await.unwrap());
+    assert_eq!(s.jobs_in_state("queued", 10).await.unwrap().len(), 2);
+
+    // An operator confirms by hand; the open token goes.
+    let other = NewAccount { email_confirmed_at: None, ..account(5, "bo_lin") };
+    s.insert_account_to_confirm(&other, &confirmation(5, "h5", T0 + 1000)).await.unwrap();
+    assert!(s.set_email_confirmed(id(5), T0 + 7).await.unwrap());
+    assert_eq!(s.account(id(5)).await.unwrap().unwrap().email_confirmed_at, Some(T0 + 7));
+    assert_eq!(s.confirm_email("h5", T0).await.unwrap(), None);
+    assert!(!s.set_email_confirmed(999, T0).await.unwrap());
 }

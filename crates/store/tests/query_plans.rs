@@ -33,6 +33,7 @@ async fn seed(s: &Store) {
             role: "user".to_owned(),
             state: "active".to_owned(),
             created_at: T0,
+            email_confirmed_at: Some(T0),
         })
         .await
         .unwrap();

@@ -1,9 +1,10 @@
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
 use nb_app::accounts::{self, ProfileChanges, Registrar, Registration};
 use nb_app::auth;
 use nb_app::feeds;
+use nb_app::mail::ConfirmationRequest;
 use nb_app::media::{self, Picture};
 use nb_app::social::{self, Relationship};
 use serde::Deserialize;
@@ -13,7 +14,8 @@ use super::de::{Flag, IdParam, path_id};
 use super::entities;
 use super::paging::{PageParams, note_listing};
 use crate::error::ApiError;
-use crate::extract::{Auth, BaseUrl, Input, InputWithFiles, Params};
+use crate::extract::{Auth, AuthUnconfirmed, BaseUrl, Input, InputWithFiles, Params};
+use crate::i18n::Locale;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -32,9 +34,16 @@ pub struct RegisterParams {
 pub async fn register(
     State(s): State<AppState>,
     auth: Auth,
+    BaseUrl(base): BaseUrl,
+    headers: HeaderMap,
     Input(p): Input<RegisterParams>,
 ) -> Result<Json<Value>, ApiError> {
     let principal = auth.app("write:accounts")?;
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let t = Locale::negotiate(p.locale.as_deref(), accept);
+    let handle = p.username.clone().unwrap_or_default();
+    let confirmation = accounts::confirmation_required(&s.ctx)
+        .then(|| confirmation_request(&s, t, &base, &handle));
     let account = accounts::register(
         &s.ctx,
         Registration {
@@ -45,6 +54,7 @@ pub async fn register(
             languages: p.locale.into_iter().collect(),
             home_region: p.home_region,
             agreement: p.agreement.unwrap_or_default().0,
+            confirmation,
         },
         Registrar::SelfService,
     )
@@ -60,6 +70,26 @@ pub async fn register(
         "scope": token.scopes.to_string(),
         "created_at": token.created_at / 1000,
     })))
+}
+
+/// The confirmation mail for `handle`, in locale `t`, linking back to `base`.
+fn confirmation_request(s: &AppState, t: Locale, base: &str, handle: &str) -> ConfirmationRequest {
+    let hours = s.ctx.settings.mail.as_ref().map_or(0, |m| m.confirmation_ttl.as_secs() / 3600);
+    ConfirmationRequest { base_url: base.to_owned(), texts: t.confirmation_texts(handle, hours) }
+}
+
+/// `POST /api/v1/emails/confirmations`: mail a new confirmation link, with the token the
+/// registration answered (it works for nothing else until the address is confirmed).
+pub async fn resend_confirmation(
+    State(s): State<AppState>,
+    auth: AuthUnconfirmed,
+    BaseUrl(base): BaseUrl,
+) -> Result<Json<Value>, ApiError> {
+    let me = auth.0.user("write:accounts")?;
+    let interface = me.languages.split(',').next().unwrap_or("en");
+    let request = confirmation_request(&s, Locale::get(interface), &base, &me.handle);
+    accounts::resend_confirmation(&s.ctx, me, &request).await?;
+    Ok(Json(json!({})))
 }
 
 pub async fn verify_credentials(

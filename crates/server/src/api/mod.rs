@@ -38,6 +38,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(accounts::register)
                 .route_layer(from_fn_with_state(state.clone(), limits::registration)),
         )
+        .route(
+            "/v1/emails/confirmations",
+            post(accounts::resend_confirmation)
+                .route_layer(from_fn_with_state(state.clone(), limits::registration)),
+        )
         .route("/v1/accounts/verify_credentials", get(accounts::verify_credentials))
         .route(
             "/v1/accounts/update_credentials",

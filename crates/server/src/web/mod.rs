@@ -1,7 +1,9 @@
 //! Web pages and operational endpoints. The full web app arrives with its own issue; this slice
-//! serves health checks, static assets, the landing page and the OAuth login and consent page.
+//! serves health checks, static assets, the landing page, the OAuth login and consent page and
+//! the email confirmation page.
 
 mod assets;
+mod confirm;
 mod health;
 mod landing;
 mod oauth;
@@ -22,6 +24,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 crate::limits::login,
             )),
         )
+        .route(nb_app::mail::CONFIRM_PATH, get(confirm::show))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/assets/{name}", get(assets::serve))

@@ -40,17 +40,6 @@ pub struct Consent {
     decision: Option<String>,
 }
 
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 impl AuthorizeParams {
     fn query(&self, lang: &str) -> String {
         let fields = [
@@ -64,7 +53,7 @@ impl AuthorizeParams {
         ];
         let mut q: Vec<String> = fields
             .iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", encode(v))))
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", pages::query_escape(v))))
             .collect();
         q.push(format!("lang={lang}"));
         q.join("&")
@@ -198,7 +187,8 @@ pub async fn show(
 /// Where the browser goes back to the app: the redirect URI with `code` (or `error`) and `state`.
 fn back_to_app(redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
     let sep = if redirect_uri.contains('?') { '&' } else { '?' };
-    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    let query: Vec<String> =
+        pairs.iter().map(|(k, v)| format!("{k}={}", pages::query_escape(v))).collect();
     let location = format!("{redirect_uri}{sep}{}", query.join("&"));
     match HeaderValue::from_str(&location) {
         Ok(v) => (StatusCode::FOUND, [(header::LOCATION, v)]).into_response(),

@@ -57,6 +57,18 @@ pub struct Message {
     pub code: Option<String>,
 }
 
+/// Percent-encode `s` for a query string.
+pub fn query_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// Render a page with a status; a template failure is logged and answered with a plain 500.
 pub fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {

@@ -8,6 +8,7 @@ mod accounts;
 mod authorize;
 mod blocks;
 mod comments;
+mod confirmation;
 mod engagement;
 mod input;
 mod limits;

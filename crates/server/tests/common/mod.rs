@@ -2,6 +2,8 @@
 //! over HTTP like any client would.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::net::SocketAddr;
 
 use nb_app::{BlobStore, Ctx, Settings, Store, StoreOptions};
