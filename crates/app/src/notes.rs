@@ -1,7 +1,9 @@
 //! Posting, reading and deleting notes.
 
 use nb_domain::{LanguageTag, NoteText, NoteTitle, ValidationError, Visibility};
-use nb_store::{AccountRow, IDEMPOTENCY_WINDOW_MS, NewNote, NoteView, StoreError};
+use std::collections::HashMap;
+
+use nb_store::{AccountRow, IDEMPOTENCY_WINDOW_MS, NewNote, NoteView, Profile, StoreError};
 
 use crate::{AppError, Ctx, Result};
 
@@ -116,18 +118,37 @@ async fn earlier_post(ctx: &Ctx, author: &AccountRow, key: &str) -> Result<Optio
     }
 }
 
-/// At most this many mentioned accounts are notified per note or comment.
-const MAX_MENTIONS: usize = 10;
+/// At most this many mentioned accounts are notified (and shown) per note or comment.
+pub const MAX_MENTIONS: usize = 10;
+
+/// The handles a text mentions (lower-cased, first [`MAX_MENTIONS`]).
+pub fn mentions_in(text: &str) -> Vec<String> {
+    let mut handles = nb_text::status::mentions(text);
+    handles.truncate(MAX_MENTIONS);
+    handles
+}
 
 /// The existing accounts a text mentions, by id.
 pub(crate) async fn mentioned_accounts(ctx: &Ctx, text: &str) -> Result<Vec<i64>> {
-    let mut ids = Vec::new();
-    for handle in nb_text::status::mentions(text).into_iter().take(MAX_MENTIONS) {
-        if let Some(a) = ctx.store.account_by_handle(&handle).await? {
-            ids.push(a.id);
+    let found = ctx.store.profiles_by_handles(&mentions_in(text)).await?;
+    Ok(found.into_iter().map(|p| p.id).collect())
+}
+
+/// The accounts these texts mention, by lower-cased handle: one lookup for a page of posts.
+pub async fn mentioned_profiles<'a>(
+    ctx: &Ctx,
+    texts: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, Profile>> {
+    let mut handles: Vec<String> = Vec::new();
+    for text in texts {
+        for h in mentions_in(text) {
+            if !handles.contains(&h) {
+                handles.push(h);
+            }
         }
     }
-    Ok(ids)
+    let found = ctx.store.profiles_by_handles(&handles).await?;
+    Ok(found.into_iter().map(|p| (p.handle.to_ascii_lowercase(), p)).collect())
 }
 
 /// May `viewer` (None: signed out) see `note`? Private notes are for the author and followers.

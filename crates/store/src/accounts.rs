@@ -240,6 +240,25 @@ impl Store {
         })?)
     }
 
+    /// The public profiles of the accounts with these handles (any case); unknown ones are
+    /// skipped.
+    pub async fn profiles_by_handles(&self, handles: &[String]) -> Result<Vec<Profile>> {
+        if handles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            concat!("SELECT ", profile_cols!(), " FROM accounts WHERE handle_key IN ({})"),
+            crate::db::placeholders(1, handles.len())
+        );
+        Ok(on_read!(self, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for h in handles {
+                q = q.bind(h.to_ascii_lowercase());
+            }
+            q.fetch_all(p).await
+        })?)
+    }
+
     /// True until the first account exists (the demo seeds only an empty database).
     pub async fn has_accounts(&self) -> Result<bool> {
         let row: Option<(i64,)> =

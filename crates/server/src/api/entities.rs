@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use nb_app::{
     AccountRow, CommentView, Ctx, MediaRow, NoteView, Profile, ViewerMarks, engagement, media,
+    notes,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -36,7 +37,7 @@ pub fn account(base: &str, p: &Profile) -> Value {
         "hide_collections": false,
         "created_at": iso8601(p.created_at - p.created_at.rem_euclid(86_400_000)),
         "note": nb_text::render_status("", &p.bio, base, |_| None),
-        "url": format!("{base}/@{}", p.handle),
+        "url": profile_url(base, &p.handle),
         "uri": format!("{base}/users/{}", p.handle),
         "avatar": avatar,
         "avatar_static": avatar,
@@ -95,6 +96,8 @@ struct Tag {
 pub struct View {
     pub marks: ViewerMarks,
     pub media: HashMap<i64, Vec<MediaRow>>,
+    /// The accounts the posts mention, by lower-cased handle.
+    pub mentioned: HashMap<String, Profile>,
 }
 
 impl View {
@@ -106,8 +109,41 @@ impl View {
     ) -> Result<Self, ApiError> {
         let marks = engagement::marks_with_comments(ctx, viewer, notes, comments).await?;
         let ids: Vec<i64> = notes.iter().map(|n| n.id).collect();
-        Ok(View { marks, media: media::of_notes(ctx, &ids).await? })
+        let texts =
+            notes.iter().map(|n| n.body.as_str()).chain(comments.iter().map(|c| c.body.as_str()));
+        Ok(View {
+            marks,
+            media: media::of_notes(ctx, &ids).await?,
+            mentioned: notes::mentioned_profiles(ctx, texts).await?,
+        })
     }
+
+    /// A post's text as HTML, its mentions linked to the accounts they name.
+    fn content(&self, base: &str, title: &str, text: &str) -> String {
+        nb_text::render_status(title, text, base, |handle| {
+            self.mentioned.get(&handle.to_ascii_lowercase()).map(|p| profile_url(base, &p.handle))
+        })
+    }
+
+    /// Mastodon's `mentions` of a post: the existing accounts its text names.
+    fn mentions(&self, base: &str, text: &str) -> Vec<Value> {
+        notes::mentions_in(text)
+            .iter()
+            .filter_map(|h| self.mentioned.get(h))
+            .map(|p| {
+                json!({
+                    "id": p.id.to_string(),
+                    "username": p.handle,
+                    "acct": p.handle,
+                    "url": profile_url(base, &p.handle),
+                })
+            })
+            .collect()
+    }
+}
+
+fn profile_url(base: &str, handle: &str) -> String {
+    format!("{base}/@{handle}")
 }
 
 /// An uploaded image as a Mastodon MediaAttachment.
@@ -169,13 +205,13 @@ pub fn status(base: &str, n: &NoteView, view: &View) -> Value {
         "muted": false,
         "bookmarked": marks.collected.contains(&n.id),
         "pinned": false,
-        "content": nb_text::render_status(&n.title, &n.body, base, |_| None),
+        "content": view.content(base, &n.title, &n.body),
         "filtered": [],
         "reblog": null,
         "application": n.app_name.as_ref().map(|name| json!({ "name": name, "website": n.app_website })),
         "account": account(base, &author),
         "media_attachments": media,
-        "mentions": [],
+        "mentions": view.mentions(base, &n.body),
         "tags": tags,
         "emojis": [],
         "card": null,
@@ -232,13 +268,13 @@ pub fn comment_status(base: &str, c: &CommentView, view: &View) -> Value {
         "muted": false,
         "bookmarked": false,
         "pinned": false,
-        "content": nb_text::render_status("", &c.body, base, |_| None),
+        "content": view.content(base, "", &c.body),
         "filtered": [],
         "reblog": null,
         "application": null,
         "account": account(base, &author),
         "media_attachments": [],
-        "mentions": [],
+        "mentions": view.mentions(base, &c.body),
         "tags": [],
         "emojis": [],
         "card": null,

@@ -67,7 +67,8 @@ pub async fn create(
         }
         let reply = NewReply { text: p.status.unwrap_or_default(), language: p.language };
         let c = comments::post(&s.ctx, me, target, reply).await?;
-        return Ok(Json(entities::comment_status(&base, &c, &Default::default())));
+        let view = View::load(&s.ctx, Some(me.id), &[], std::slice::from_ref(&c)).await?;
+        return Ok(Json(entities::comment_status(&base, &c, &view)));
     }
     let app_id = auth.0.as_ref().map(|p| p.app_id);
     let note = notes::post(

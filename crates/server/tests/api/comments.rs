@@ -79,6 +79,10 @@ async fn comment_notifications_reach_standard_clients_as_mentions() {
     let cai = app.member("cai").await;
     let nid = app.post_note(&ann.token, "hello").await["id"].as_str().unwrap().to_owned();
     let c = reply(&app, &bob.token, &nid, "hi ann, cc @cai").await;
+    // The comment names the account it mentions, as Mastodon's `mentions`, and links it.
+    assert_eq!(c["mentions"][0]["id"], cai.id.as_str());
+    assert_eq!(c["mentions"][0]["acct"], "cai");
+    assert!(c["content"].as_str().unwrap().contains(&format!("href=\"{}/@cai\"", app.base)));
     reply(&app, &ann.token, c["id"].as_str().unwrap(), "hi bob").await;
     let for_ann: Value = app.get(&ann.token, "/api/v1/notifications").await.json().await.unwrap();
     assert_eq!(for_ann[0]["type"], "mention");
@@ -90,9 +94,19 @@ async fn comment_notifications_reach_standard_clients_as_mentions() {
     let for_cai: Value = app.get(&cai.token, "/api/v1/notifications").await.json().await.unwrap();
     assert_eq!(for_cai[0]["notebridge_type"], "mention");
     // A note's @mention notifies too.
-    app.post_note(&bob.token, "thanks @ann and @nobody").await;
+    let note = app.post_note(&bob.token, "thanks @Ann and @nobody").await;
     let for_ann: Value = app.get(&ann.token, "/api/v1/notifications").await.json().await.unwrap();
     assert_eq!(for_ann[0]["notebridge_type"], "mention");
+    // Only existing accounts are mentions; an unknown handle stays plain text.
+    for status in [&note, &for_ann[0]["status"]] {
+        let mentions = status["mentions"].as_array().unwrap();
+        assert_eq!(mentions.len(), 1, "{status}");
+        assert_eq!(mentions[0]["id"], ann.id.as_str());
+        assert_eq!(mentions[0]["url"], format!("{}/@ann", app.base));
+        let html = status["content"].as_str().unwrap();
+        assert!(html.contains("class=\"u-url mention\"") && html.contains("@nobody"), "{html}");
+        assert_eq!(html.matches("u-url mention").count(), 1, "{html}");
+    }
 }
 
 #[tokio::test]
