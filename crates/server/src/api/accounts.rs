@@ -136,11 +136,11 @@ pub async fn statuses(
     Path(id): Path<String>,
     Params(p): Params<PageParams>,
     Params(filter): Params<ProfileFilter>,
-) -> Result<(HeaderMap, Json<Value>), ApiError> {
+) -> Result<(HeaderMap, entities::RawJson), ApiError> {
     let author = accounts::get(&s.ctx, path_id(&id)?).await?;
     // Notes cannot be pinned yet: the pinned tab is empty, not a copy of the newest notes.
     if filter.pinned.is_some_and(|f| f.0) {
-        return Ok((HeaderMap::new(), Json(Value::Array(Vec::new()))));
+        return Ok((HeaderMap::new(), entities::RawJson(b"[]".to_vec())));
     }
     let viewer = auth.viewer().map(|a| a.id);
     let notes = feeds::author(&s.ctx, viewer, author.id, &p.page(20, 40)).await?;

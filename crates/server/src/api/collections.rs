@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::extract::{Auth, BaseUrl, Input, Params};
 use crate::state::AppState;
 
-type Listing = (HeaderMap, Json<Value>);
+type Listing = (HeaderMap, super::entities::RawJson);
 
 pub async fn favourites(
     State(s): State<AppState>,

@@ -1,12 +1,10 @@
 //! `POST /api/v2/media` (and v1), `GET|PUT|DELETE /api/v1/media/:id`.
 
-use axum::Json;
 use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use nb_app::media;
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::de::path_id;
 use super::entities;
@@ -32,7 +30,7 @@ pub async fn upload(
     auth: Auth,
     BaseUrl(base): BaseUrl,
     form: Result<Multipart, MultipartRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<entities::RawJson, ApiError> {
     let me = auth.user("write:media")?;
     let mut form = form.map_err(|e| {
         ApiError::new(
@@ -54,7 +52,7 @@ pub async fn upload(
     let file =
         file.ok_or_else(|| ApiError::unprocessable("Validation failed: file is required"))?;
     let m = media::upload(&s.ctx, me, file, description.as_deref()).await?;
-    Ok(Json(entities::media_attachment(&base, &m)))
+    entities::raw(&entities::media_attachment(&base, &m))
 }
 
 pub async fn show(
@@ -62,10 +60,10 @@ pub async fn show(
     auth: Auth,
     BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<entities::RawJson, ApiError> {
     let me = auth.user("write:media")?;
     let m = media::own(&s.ctx, me, path_id(&id)?).await?;
-    Ok(Json(entities::media_attachment(&base, &m)))
+    entities::raw(&entities::media_attachment(&base, &m))
 }
 
 #[derive(Deserialize)]
@@ -79,14 +77,14 @@ pub async fn update(
     BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
     Input(p): Input<Update>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<entities::RawJson, ApiError> {
     let me = auth.user("write:media")?;
     let id = path_id(&id)?;
     let m = match p.description {
         Some(d) => media::describe(&s.ctx, me, id, &d).await?,
         None => media::own(&s.ctx, me, id).await?,
     };
-    Ok(Json(entities::media_attachment(&base, &m)))
+    entities::raw(&entities::media_attachment(&base, &m))
 }
 
 /// Delete an upload no note carries (422 while a note does).
@@ -95,8 +93,8 @@ pub async fn remove(
     auth: Auth,
     BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<entities::RawJson, ApiError> {
     let me = auth.user("write:media")?;
     let m = media::remove(&s.ctx, me, path_id(&id)?).await?;
-    Ok(Json(entities::media_attachment(&base, &m)))
+    entities::raw(&entities::media_attachment(&base, &m))
 }

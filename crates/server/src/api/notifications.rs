@@ -39,7 +39,7 @@ pub async fn list(
     BaseUrl(base): BaseUrl,
     OriginalUri(uri): OriginalUri,
     Params(p): Params<ListParams>,
-) -> Result<(HeaderMap, Json<Value>), ApiError> {
+) -> Result<(HeaderMap, entities::RawJson), ApiError> {
     let me = auth.user("read:notifications")?;
     let kinds: Option<Vec<String>> =
         (!p.types.is_empty() || !p.exclude_types.is_empty()).then(|| {
@@ -57,8 +57,8 @@ pub async fn list(
     let comments: Vec<_> = list.iter().filter_map(|n| n.comment.clone()).collect();
     let view = View::load(&s.ctx, Some(me.id), &notes, &comments).await?;
     let headers = link_header(&base, &uri, list.first().map(|n| n.id), list.last().map(|n| n.id));
-    let body = list.iter().map(|n| entities::notification(&base, n, &view)).collect();
-    Ok((headers, Json(Value::Array(body))))
+    let body: Vec<_> = list.iter().map(|n| entities::notification(&base, n, &view)).collect();
+    Ok((headers, entities::raw(&body)?))
 }
 
 pub async fn show(
@@ -66,11 +66,11 @@ pub async fn show(
     auth: Auth,
     BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<entities::RawJson, ApiError> {
     let me = auth.user("read:notifications")?;
     let n = notifications::get(&s.ctx, me, path_id(&id)?).await?;
     let view = View::load(&s.ctx, Some(me.id), n.note.as_slice(), n.comment.as_slice()).await?;
-    Ok(Json(entities::notification(&base, &n, &view)))
+    entities::raw(&entities::notification(&base, &n, &view))
 }
 
 pub async fn dismiss(

@@ -62,8 +62,8 @@ pub async fn note_listing(
     base: &str,
     uri: &Uri,
     notes: &[nb_app::NoteView],
-) -> Result<(HeaderMap, axum::Json<serde_json::Value>), crate::ApiError> {
+) -> Result<(HeaderMap, super::entities::RawJson), crate::ApiError> {
     let headers =
         link_header(base, uri, notes.first().map(|n| n.cursor), notes.last().map(|n| n.cursor));
-    Ok((headers, axum::Json(super::entities::statuses(ctx, viewer, base, notes).await?)))
+    Ok((headers, super::entities::statuses(ctx, viewer, base, notes).await?))
 }

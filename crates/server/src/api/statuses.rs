@@ -6,9 +6,10 @@ use nb_app::engagement;
 use nb_app::notes::{self, Compose};
 use nb_app::posts::{self, Post};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::de::{Flag, IdParam, path_id};
+use super::entities::RawJson;
 use super::entities::{self, View};
 use super::paging::{PageParams, link_header};
 use crate::error::ApiError;
@@ -44,7 +45,7 @@ pub async fn create(
     BaseUrl(base): BaseUrl,
     headers: HeaderMap,
     Input(p): Input<CreateStatus>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<RawJson, ApiError> {
     let me = auth.user("write:statuses")?;
     let unsupported = [
         ("scheduled_at", p.scheduled_at.as_deref().is_some_and(|s| !s.is_empty())),
@@ -68,7 +69,7 @@ pub async fn create(
         let reply = NewReply { text: p.status.unwrap_or_default(), language: p.language };
         let c = comments::post(&s.ctx, me, target, reply).await?;
         let view = View::load(&s.ctx, Some(me.id), &[], std::slice::from_ref(&c)).await?;
-        return Ok(Json(entities::comment_status(&base, &c, &view)));
+        return entities::raw(&entities::comment_status(&base, &c, &view));
     }
     let app_id = auth.0.as_ref().map(|p| p.app_id);
     let note = notes::post(
@@ -92,7 +93,7 @@ pub async fn create(
         },
     )
     .await?;
-    Ok(Json(entities::status_for(&s.ctx, Some(me.id), &base, &note).await?))
+    entities::status_for(&s.ctx, Some(me.id), &base, &note).await
 }
 
 pub async fn show(
@@ -100,11 +101,10 @@ pub async fn show(
     auth: Auth,
     BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<RawJson, ApiError> {
     let viewer = auth.viewer().map(|a| a.id);
     let post = posts::get(&s.ctx, viewer, path_id(&id)?).await?;
-    let mut list = entities::posts(&s.ctx, viewer, &base, &[post]).await?;
-    Ok(Json(list[0].take()))
+    entities::post_for(&s.ctx, viewer, &base, &post).await
 }
 
 pub async fn delete(
@@ -112,7 +112,7 @@ pub async fn delete(
     auth: Auth,
     BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<RawJson, ApiError> {
     let me = auth.user("write:statuses")?;
     let id = path_id(&id)?;
     // Rendered as it was, photos included, for "delete and redraft" (the photos are detached,
@@ -124,11 +124,11 @@ pub async fn delete(
     };
     let post = posts::delete(&s.ctx, me, id).await?;
     let mut v = entities::post_status(&base, &post, &view);
-    v["text"] = json!(match &post {
+    v.text = Some(match &post {
         Post::Note(n) => &n.body,
         Post::Comment(c) => &c.body,
     });
-    Ok(Json(v))
+    entities::raw(&v)
 }
 
 /// favourite, unfavourite, bookmark, unbookmark: act, then answer with the status as it is now.
@@ -139,13 +139,12 @@ macro_rules! act_on_status {
             auth: Auth,
             BaseUrl(base): BaseUrl,
             Path(id): Path<String>,
-        ) -> Result<Json<Value>, ApiError> {
+        ) -> Result<RawJson, ApiError> {
             let $me = auth.user($scope)?;
             let $id = path_id(&id)?;
             let $ctx = &s.ctx;
             let post = $act.await?;
-            let mut list = entities::posts(&s.ctx, Some($me.id), &base, &[post]).await?;
-            Ok(Json(list[0].take()))
+            entities::post_for(&s.ctx, Some($me.id), &base, &post).await
         }
     };
 }
@@ -168,10 +167,10 @@ pub async fn bookmark(
     BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
     Input(p): Input<BookmarkParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<RawJson, ApiError> {
     let me = auth.user("write:bookmarks")?;
     let note = engagement::collect(&s.ctx, me, path_id(&id)?, p.board_id.map(|b| b.0)).await?;
-    Ok(Json(entities::status_for(&s.ctx, Some(me.id), &base, &note).await?))
+    entities::status_for(&s.ctx, Some(me.id), &base, &note).await
 }
 
 pub async fn favourited_by(
@@ -195,11 +194,18 @@ pub async fn context(
     auth: Auth,
     BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<RawJson, ApiError> {
+    #[derive(serde::Serialize)]
+    struct Context<'a> {
+        ancestors: Vec<entities::StatusJson<'a>>,
+        descendants: Vec<entities::StatusJson<'a>>,
+    }
     let viewer = auth.viewer().map(|a| a.id);
     let (before, after) = posts::context(&s.ctx, viewer, path_id(&id)?).await?;
-    Ok(Json(json!({
-        "ancestors": entities::posts(&s.ctx, viewer, &base, &before).await?,
-        "descendants": entities::posts(&s.ctx, viewer, &base, &after).await?,
-    })))
+    let all: Vec<Post> = before.iter().chain(&after).cloned().collect();
+    let view = entities::view_of(&s.ctx, viewer, &all).await?;
+    entities::raw(&Context {
+        ancestors: before.iter().map(|p| entities::post_status(&base, p, &view)).collect(),
+        descendants: after.iter().map(|p| entities::post_status(&base, p, &view)).collect(),
+    })
 }

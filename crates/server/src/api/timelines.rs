@@ -1,18 +1,16 @@
-use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use nb_app::feeds;
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::paging::{PageParams, note_listing};
 use crate::error::ApiError;
 use crate::extract::{Auth, BaseUrl, Params};
 use crate::state::AppState;
 
-type Listing = (HeaderMap, Json<Value>);
+type Listing = (HeaderMap, super::entities::RawJson);
 
 pub async fn home(
     State(s): State<AppState>,
@@ -100,5 +98,5 @@ pub async fn explore(
             headers.insert(axum::http::header::LINK, v);
         }
     }
-    Ok((headers, Json(super::entities::statuses(&s.ctx, viewer, &base, &notes).await?)))
+    Ok((headers, super::entities::statuses(&s.ctx, viewer, &base, &notes).await?))
 }
