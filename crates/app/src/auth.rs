@@ -233,17 +233,24 @@ async fn resolve(
     bearer: &str,
     usable: fn(&AccountRow) -> Result<()>,
 ) -> Result<Option<Principal>> {
-    let Some(token) = ctx.store.token_by_hash(&digest(bearer)).await? else { return Ok(None) };
-    let account = match token.account_id {
-        Some(id) => {
-            let Some(a) = ctx.store.account(id).await? else { return Ok(None) };
-            usable(&a)?;
-            Some(a)
-        }
-        None => None,
-    };
+    let hash = digest(bearer);
+    if let Some(t) = ctx.store.user_token_by_hash(&hash).await? {
+        usable(&t.account)?;
+        let scopes = Scopes::parse(&t.token_scopes).map_err(|_| AppError::InvalidScope)?;
+        return Ok(Some(Principal {
+            token_id: t.token_id,
+            app_id: t.token_app_id,
+            account: Some(t.account),
+            scopes,
+        }));
+    }
+    // An app's own token, without a member (or an unknown one).
+    let Some(token) = ctx.store.token_by_hash(&hash).await? else { return Ok(None) };
+    if token.account_id.is_some() {
+        return Ok(None);
+    }
     let scopes = Scopes::parse(&token.scopes).map_err(|_| AppError::InvalidScope)?;
-    Ok(Some(Principal { token_id: token.id, app_id: token.app_id, account, scopes }))
+    Ok(Some(Principal { token_id: token.id, app_id: token.app_id, account: None, scopes }))
 }
 
 /// Revoke a token the app issued. Unknown tokens are not an error (RFC 7009).

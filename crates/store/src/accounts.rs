@@ -145,6 +145,16 @@ macro_rules! account_cols {
     };
 }
 
+/// [`account_cols`] of the accounts table joined as `a`.
+macro_rules! account_cols_a {
+    () => {
+        "a.id, a.handle, a.email, a.password_hash, a.display_name, a.bio, a.home_region, \
+         a.languages, a.role, a.state, a.created_at, a.notes_count, a.followers_count, \
+         a.following_count, a.last_note_at, a.avatar_key, a.header_key, a.email_confirmed_at"
+    };
+}
+pub(crate) use account_cols_a;
+
 macro_rules! profile_cols {
     () => {
         "id, handle, display_name, bio, home_region, languages, role, created_at, notes_count, \

@@ -1,6 +1,7 @@
 use sqlx::FromRow;
 
 use crate::Store;
+use crate::accounts::{AccountRow, account_cols_a};
 use crate::db::{on_read, on_write};
 use crate::error::{Result, StoreError};
 
@@ -29,6 +30,16 @@ pub struct TokenRow {
     pub scopes: String,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+}
+
+/// A member's token and the member, read together.
+#[derive(Debug, Clone, FromRow)]
+pub struct UserToken {
+    pub token_id: i64,
+    pub token_app_id: i64,
+    pub token_scopes: String,
+    #[sqlx(flatten)]
+    pub account: AccountRow,
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +155,18 @@ impl Store {
     pub async fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRow>> {
         const SQL: &str = "SELECT id, app_id, account_id, scopes, created_at, revoked_at \
             FROM tokens WHERE token_hash = $1 AND revoked_at IS NULL";
+        Ok(on_read!(self, |p| sqlx::query_as(SQL).bind(token_hash).fetch_optional(p).await)?)
+    }
+
+    /// A live member's token with its account, in one round trip (the first step of almost
+    /// every request). `None` for app tokens and for unknown or revoked ones.
+    pub async fn user_token_by_hash(&self, token_hash: &str) -> Result<Option<UserToken>> {
+        const SQL: &str = concat!(
+            "SELECT t.id AS token_id, t.app_id AS token_app_id, t.scopes AS token_scopes, ",
+            account_cols_a!(),
+            " FROM tokens t JOIN accounts a ON a.id = t.account_id \
+              WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+        );
         Ok(on_read!(self, |p| sqlx::query_as(SQL).bind(token_hash).fetch_optional(p).await)?)
     }
 

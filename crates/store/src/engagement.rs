@@ -166,21 +166,29 @@ impl Store {
         if notes.is_empty() {
             return Ok(ViewerMarks::default());
         }
+        // One round trip for both marks: the second column says which.
         let list = placeholders(2, notes.len());
-        let liked_sql =
-            format!("SELECT note_id FROM likes WHERE account_id = $1 AND note_id IN ({list})");
-        let collected_sql =
-            format!("SELECT note_id FROM collects WHERE account_id = $1 AND note_id IN ({list})");
+        let sql = format!(
+            "SELECT note_id, CAST(0 AS BIGINT) AS kind FROM likes \
+             WHERE account_id = $1 AND note_id IN ({list}) \
+             UNION ALL \
+             SELECT note_id, CAST(1 AS BIGINT) AS kind FROM collects \
+             WHERE account_id = $1 AND note_id IN ({list})"
+        );
+        let rows: Vec<(i64, i64)> = on_read!(self, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(viewer);
+            for n in notes {
+                q = q.bind(*n);
+            }
+            q.fetch_all(p).await
+        })?;
         let mut marks = ViewerMarks::default();
-        for (sql, set) in [(liked_sql, &mut marks.liked), (collected_sql, &mut marks.collected)] {
-            let rows: Vec<(i64,)> = on_read!(self, |p| {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(viewer);
-                for n in notes {
-                    q = q.bind(*n);
-                }
-                q.fetch_all(p).await
-            })?;
-            set.extend(rows.into_iter().map(|(id,)| id));
+        for (note, kind) in rows {
+            if kind == 0 {
+                marks.liked.insert(note);
+            } else {
+                marks.collected.insert(note);
+            }
         }
         Ok(marks)
     }

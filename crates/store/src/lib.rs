@@ -29,7 +29,7 @@ mod search;
 mod stats;
 
 pub use accounts::{AccountRow, NewAccount, Profile, ProfileUpdate};
-pub use apps::{AppRow, CodeRow, NewApp, NewToken, TokenRow};
+pub use apps::{AppRow, CodeRow, NewApp, NewToken, TokenRow, UserToken};
 pub use blocks::Hidden;
 pub use bulk::{BulkCollect, BulkEdge, BulkNotice};
 pub use comments::{CommentNotice, CommentView, NewComment, THREAD_LIMIT};

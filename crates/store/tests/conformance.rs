@@ -141,9 +141,22 @@ async fn apps_and_tokens(s: &Store) {
     s.insert_token(&t).await.unwrap();
     let got = s.token_by_hash("th").await.unwrap().unwrap();
     assert_eq!(got.account_id, Some(a.id));
+    let user = s.user_token_by_hash("th").await.unwrap().unwrap();
+    assert_eq!(
+        (user.token_id, user.token_app_id, user.token_scopes.as_str()),
+        (t.id, app.id, "read")
+    );
+    assert_eq!(user.account, s.account(a.id).await.unwrap().unwrap());
+    // An app's own token has no member.
+    let app_token =
+        NewToken { id: id(4), token_hash: "app".to_owned(), account_id: None, ..t.clone() };
+    s.insert_token(&app_token).await.unwrap();
+    assert!(s.user_token_by_hash("app").await.unwrap().is_none());
+    assert!(s.token_by_hash("app").await.unwrap().is_some());
     assert!(!s.revoke_token("th", 999, T0).await.unwrap(), "another app cannot revoke it");
     assert!(s.revoke_token("th", app.id, T0).await.unwrap());
     assert!(s.token_by_hash("th").await.unwrap().is_none());
+    assert!(s.user_token_by_hash("th").await.unwrap().is_none());
     assert!(!s.revoke_token("th", app.id, T0).await.unwrap());
 }
 
