@@ -239,6 +239,7 @@ pub async fn comments(ctx: &Ctx, comments: &[Comment]) -> Result<()> {
             body: text.as_str().to_owned(),
             language: language.map(|l| l.primary().to_owned()),
             created_at: c.created_at,
+            idempotency_key: None,
         });
     }
     Ok(ctx.store.bulk_insert_comments(&rows).await?)

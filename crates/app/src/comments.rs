@@ -2,17 +2,27 @@
 //! names whom it answers.
 
 use nb_domain::{LanguageTag, NoteText, ValidationError};
-use nb_store::{AccountRow, CommentNotice, CommentView, NewComment};
+use nb_store::{
+    AccountRow, CommentNotice, CommentView, IDEMPOTENCY_WINDOW_MS, NewComment, StoreError,
+};
 
 use crate::{AppError, Ctx, Result, notes, social};
 
 pub struct NewReply {
     pub text: String,
     pub language: Option<String>,
+    /// A client's `Idempotency-Key`: a retry within an hour returns the first comment.
+    pub idempotency_key: Option<String>,
 }
 
 /// Comment on a note, or reply to a comment: `target` is either's id.
 pub async fn post(ctx: &Ctx, author: &AccountRow, target: i64, r: NewReply) -> Result<CommentView> {
+    let key = notes::idempotency_key(r.idempotency_key.as_deref())?;
+    if let Some(key) = key
+        && let Some(existing) = earlier_comment(ctx, author, key).await?
+    {
+        return Ok(existing);
+    }
     let text = NoteText::parse(&r.text)?;
     if text.is_blank() {
         return Err(ValidationError::new("status", "can't be blank").into());
@@ -59,9 +69,27 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, target: i64, r: NewReply) -> R
         body: text.as_str().to_owned(),
         language,
         created_at: ctx.now(),
+        idempotency_key: key.map(str::to_owned),
     };
-    ctx.store.insert_comment(&comment, &notices).await?;
+    match ctx.store.insert_comment(&comment, &notices).await {
+        Ok(()) => {}
+        // A concurrent retry with the same key won: answer with its comment.
+        Err(StoreError::Conflict("comment_idempotency_keys")) => {
+            return earlier_comment(ctx, author, key.unwrap_or_default())
+                .await?
+                .ok_or(AppError::Taken("Idempotency-Key"));
+        }
+        Err(e) => return Err(e.into()),
+    }
     ctx.store.comment(comment.id).await?.ok_or(AppError::NotFound("comment"))
+}
+
+async fn earlier_comment(ctx: &Ctx, author: &AccountRow, key: &str) -> Result<Option<CommentView>> {
+    let since = ctx.now() - IDEMPOTENCY_WINDOW_MS;
+    match ctx.store.comment_by_idempotency_key(author.id, key, since).await? {
+        Some(id) => Ok(ctx.store.comment(id).await?),
+        None => Ok(None),
+    }
 }
 
 /// A comment the viewer may see (they may see its note).

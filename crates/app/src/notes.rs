@@ -25,14 +25,11 @@ pub struct Compose {
 }
 
 pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView> {
-    let key = c.idempotency_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
-    if let Some(key) = key {
-        if key.len() > 255 || key.contains('\0') {
-            return Err(ValidationError::new("Idempotency-Key", "must be at most 255 bytes").into());
-        }
-        if let Some(existing) = earlier_post(ctx, author, key).await? {
-            return Ok(existing);
-        }
+    let key = idempotency_key(c.idempotency_key.as_deref())?;
+    if let Some(key) = key
+        && let Some(existing) = earlier_post(ctx, author, key).await?
+    {
+        return Ok(existing);
     }
     let title = NoteTitle::parse(c.title.as_deref().unwrap_or(""))?;
     let text = NoteText::parse(&c.text)?;
@@ -108,6 +105,16 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView
         Err(e) => return Err(e.into()),
     }
     ctx.store.note(note.id).await?.ok_or(AppError::NotFound("note"))
+}
+
+/// A client's `Idempotency-Key` header, checked; `None` when absent or blank.
+pub(crate) fn idempotency_key(given: Option<&str>) -> Result<Option<&str>> {
+    match given.map(str::trim).filter(|k| !k.is_empty()) {
+        Some(k) if k.len() > 255 || k.contains('\0') => {
+            Err(ValidationError::new("Idempotency-Key", "must be at most 255 bytes").into())
+        }
+        key => Ok(key),
+    }
 }
 
 async fn earlier_post(ctx: &Ctx, author: &AccountRow, key: &str) -> Result<Option<NoteView>> {

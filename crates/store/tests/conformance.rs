@@ -449,6 +449,7 @@ fn comment(n: i64, note: i64, author: i64, parent: Option<i64>, body: &str) -> N
         body: body.to_owned(),
         language: None,
         created_at: T0 + n,
+        idempotency_key: None,
     }
 }
 
@@ -602,6 +603,7 @@ async fn explore_ranks_by_stored_score(s: &Store) {
         body: "!".into(),
         language: None,
         created_at: T0,
+        idempotency_key: None,
     };
     s.insert_comment(&c, &[]).await.unwrap();
     let ranked = s.explore_feed((f64::MAX, i64::MAX), 10).await.unwrap();
@@ -896,6 +898,7 @@ async fn bulk_writes_keep_counters_exact(s: &Store) {
         body: "好看!".to_owned(),
         language: Some("zh-CN".to_owned()),
         created_at: T0 + 500,
+        idempotency_key: None,
     };
     let reply = NewComment {
         id: id(501),

@@ -66,7 +66,11 @@ pub async fn create(
         if !media_ids.is_empty() {
             return Err(ApiError::unprocessable("Validation failed: comments cannot carry photos"));
         }
-        let reply = NewReply { text: p.status.unwrap_or_default(), language: p.language };
+        let reply = NewReply {
+            text: p.status.unwrap_or_default(),
+            language: p.language,
+            idempotency_key: idempotency_key(&headers)?,
+        };
         let c = comments::post(&s.ctx, me, target, reply).await?;
         let view = View::load(&s.ctx, Some(me.id), &[], std::slice::from_ref(&c)).await?;
         return entities::raw(&entities::comment_status(&base, &c, &view));
@@ -81,19 +85,23 @@ pub async fn create(
             visibility: p.visibility,
             language: p.language,
             app_id,
-            idempotency_key: headers
-                .get("idempotency-key")
-                .map(|v| {
-                    v.to_str().map(str::to_owned).map_err(|_| {
-                        ApiError::bad_request("The Idempotency-Key header is not valid text")
-                    })
-                })
-                .transpose()?,
+            idempotency_key: idempotency_key(&headers)?,
             media_ids,
         },
     )
     .await?;
     entities::status_for(&s.ctx, Some(me.id), &base, &note).await
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    headers
+        .get("idempotency-key")
+        .map(|v| {
+            v.to_str()
+                .map(str::to_owned)
+                .map_err(|_| ApiError::bad_request("The Idempotency-Key header is not valid text"))
+        })
+        .transpose()
 }
 
 pub async fn show(

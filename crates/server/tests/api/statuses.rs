@@ -213,6 +213,50 @@ async fn idempotency_key_makes_retries_safe() {
 }
 
 #[tokio::test]
+async fn idempotency_key_makes_reply_retries_safe() {
+    let app = spawn_app().await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    let note = app.post_note(&ann.token, "lunch").await;
+    let reply = |key: &'static str, text: &'static str| {
+        app.http
+            .post(app.url("/api/v1/statuses"))
+            .bearer_auth(&bob.token)
+            .header("idempotency-key", key)
+            .json(&json!({ "status": text, "in_reply_to_id": note["id"] }))
+            .send()
+    };
+    let first: Value = reply("r-1", "looks good").await.unwrap().json().await.unwrap();
+    let again: Value = reply("r-1", "looks good").await.unwrap().json().await.unwrap();
+    assert_eq!(first["id"], again["id"]);
+    assert_eq!(first["in_reply_to_id"], note["id"]);
+    let other: Value = reply("r-2", "and tasty").await.unwrap().json().await.unwrap();
+    assert_ne!(first["id"], other["id"]);
+    // One comment per key: the note counts two, and ann was notified twice, not three times.
+    let now: Value = app
+        .get(&ann.token, &format!("/api/v1/statuses/{}", note["id"].as_str().unwrap()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now["replies_count"], 2);
+    let notes: Value = app.get(&ann.token, "/api/v1/notifications").await.json().await.unwrap();
+    assert_eq!(notes.as_array().unwrap().len(), 2);
+    // A key too long for the header is refused with a reason.
+    let long = "k".repeat(300);
+    let res = app
+        .http
+        .post(app.url("/api/v1/statuses"))
+        .bearer_auth(&bob.token)
+        .header("idempotency-key", long)
+        .json(&json!({ "status": "x", "in_reply_to_id": note["id"] }))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 422).await;
+}
+
+#[tokio::test]
 async fn a_write_only_token_reads_as_signed_out() {
     let app = spawn_app().await;
     let ann = app.member("ann").await;
