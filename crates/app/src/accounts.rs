@@ -6,7 +6,7 @@ use nb_domain::{
 };
 use nb_store::{AccountRow, NewAccount};
 
-use crate::jobs::{Job, new_job};
+use crate::jobs::{Job, ms, new_job};
 use crate::mail::ConfirmationRequest;
 use crate::{AppError, Ctx, Result, auth, password};
 
@@ -125,10 +125,6 @@ fn email_confirmation(
         expires_at: ctx.now().saturating_add(ttl),
         mail: new_job(ctx, &mail, ctx.now(), None),
     }
-}
-
-fn ms(d: std::time::Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// Mail a new confirmation link to a member still awaiting one (the old link stops working).

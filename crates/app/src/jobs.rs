@@ -73,7 +73,8 @@ impl Default for JobSettings {
     }
 }
 
-fn ms(d: Duration) -> i64 {
+/// A duration in milliseconds, saturating.
+pub(crate) fn ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
