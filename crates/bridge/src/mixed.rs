@@ -128,10 +128,15 @@ impl Plan {
 }
 
 fn join(out: &mut String, next: &str, target: Lang) {
-    let glued = |c: char| c.is_alphanumeric() || matches!(c, '⟦' | '⟧');
+    let open = |c: char| !c.is_whitespace() && !matches!(c, '(' | '[' | '“' | '‘' | '"' | '\'');
+    let attaches = |c: char| {
+        c.is_whitespace()
+            || matches!(c, ',' | '.' | '!' | '?' | ':' | ';' | ')' | ']' | '”' | '’' | '…')
+            || is_cjk_punct(c)
+    };
     if spaced(target)
-        && out.chars().next_back().is_some_and(glued)
-        && next.chars().next().is_some_and(|c| glued(c) && !is_cjk_punct(c))
+        && out.chars().next_back().is_some_and(open)
+        && next.chars().next().is_some_and(|c| !attaches(c))
     {
         out.push(' ');
     }
