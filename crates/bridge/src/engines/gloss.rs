@@ -1,0 +1,225 @@
+//! Engine `gloss`: an offline word-by-word dictionary gloss from Chinese into English.
+//!
+//! Text is cut into words by `nb_text::segment` (jieba); each word is looked up in a pruned
+//! CC-CEDICT (`data/gloss_zh_en.tsv.gz`, CC BY-SA 4.0, see `data/SOURCES.md`), and a word the
+//! dictionary lacks is glossed character by character. Placeholders, Latin words and digits
+//! pass through. The result reads like `today 's hotpot too hot` — useful to get the gist,
+//! never a translation, so every result is labelled [`Kind::Gloss`].
+//!
+//! The dictionary (about 1 MB unpacked) is decompressed on first use.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::OnceLock;
+
+use flate2::read::GzDecoder;
+use nb_text::script::{Script, script_of};
+use nb_text::{Lang, segment, to_simplified};
+
+use crate::error::TranslateError;
+use crate::lang::is_chinese;
+use crate::translator::{BoxFuture, Kind, Outcome, Translated, Translator};
+
+const DICT_GZ: &[u8] = include_bytes!("../../data/gloss_zh_en.tsv.gz");
+
+/// The Chinese→English dictionary of the gloss engine.
+#[derive(Debug, Default)]
+pub struct Dictionary {
+    words: HashMap<String, String>,
+}
+
+impl Dictionary {
+    /// The dictionary shipped in the crate (decompressed once).
+    pub fn builtin() -> &'static Dictionary {
+        static D: OnceLock<Dictionary> = OnceLock::new();
+        D.get_or_init(|| {
+            let mut raw = String::new();
+            match GzDecoder::new(DICT_GZ).read_to_string(&mut raw) {
+                Ok(_) => Dictionary::parse(&raw),
+                Err(e) => {
+                    tracing::error!(error = %e, "the built-in gloss dictionary is corrupt");
+                    Dictionary::default()
+                }
+            }
+        })
+    }
+
+    /// Read `word<TAB>gloss` lines.
+    pub fn parse(src: &str) -> Dictionary {
+        let words = src
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(w, g)| (w.to_owned(), g.to_owned()))
+            .collect();
+        Dictionary { words }
+    }
+
+    /// The gloss of one word (empty for particles the gloss leaves out).
+    pub fn lookup(&self, word: &str) -> Option<&str> {
+        self.words.get(word).map(String::as_str)
+    }
+
+    /// How many words it holds.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether it holds no word.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Gloss one (simplified) text.
+    pub fn gloss(&self, text: &str) -> String {
+        let mut words: Vec<String> = Vec::new();
+        let mut han = String::new();
+        for c in text.chars() {
+            if script_of(c) == Some(Script::Han) {
+                han.push(c);
+                continue;
+            }
+            self.flush(&mut han, &mut words);
+            if let Some(p) = ascii_punct(c) {
+                push_punct(&mut words, p);
+            } else if c.is_whitespace() {
+                words.push(" ".into());
+            } else {
+                push_char(&mut words, c);
+            }
+        }
+        self.flush(&mut han, &mut words);
+        tidy(&words)
+    }
+
+    fn flush(&self, han: &mut String, out: &mut Vec<String>) {
+        if han.is_empty() {
+            return;
+        }
+        for word in segment(han) {
+            match self.lookup(word) {
+                Some(g) => push_word(out, g),
+                None => {
+                    for c in word.chars() {
+                        let mut buf = [0u8; 4];
+                        let s: &str = c.encode_utf8(&mut buf);
+                        push_word(out, self.lookup(s).unwrap_or(s));
+                    }
+                }
+            }
+        }
+        han.clear();
+    }
+}
+
+fn push_word(out: &mut Vec<String>, g: &str) {
+    if !g.is_empty() {
+        out.push(" ".into());
+        out.push(g.to_owned());
+        out.push(" ".into());
+    }
+}
+
+fn push_punct(out: &mut Vec<String>, p: char) {
+    while out.last().is_some_and(|w| w == " ") {
+        out.pop();
+    }
+    out.push(p.to_string());
+    out.push(" ".into());
+}
+
+fn push_char(out: &mut Vec<String>, c: char) {
+    match out.last_mut() {
+        Some(last) if last != " " && !last.ends_with(' ') && !is_word_end(last) => last.push(c),
+        _ => out.push(c.to_string()),
+    }
+}
+
+fn is_word_end(s: &str) -> bool {
+    s.chars().next_back().is_some_and(|c| ascii_punct(c).is_some())
+}
+
+/// Collapse runs of spaces and trim.
+fn tidy(words: &[String]) -> String {
+    let joined: String = words.concat();
+    joined.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+fn ascii_punct(c: char) -> Option<char> {
+    Some(match c {
+        '，' | '、' => ',',
+        '。' => '.',
+        '！' => '!',
+        '？' => '?',
+        '：' => ':',
+        '；' => ';',
+        '…' => '…',
+        _ => return None,
+    })
+}
+
+/// See the module docs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GlossEngine;
+
+impl Translator for GlossEngine {
+    fn name(&self) -> &str {
+        "gloss"
+    }
+
+    fn supports(&self, source: Lang, target: Lang) -> bool {
+        is_chinese(source) && target == Lang::En
+    }
+
+    fn translate<'a>(
+        &'a self,
+        texts: &'a [String],
+        source: Lang,
+        target: Lang,
+    ) -> BoxFuture<'a, Result<Vec<Outcome>, TranslateError>> {
+        Box::pin(async move {
+            if !self.supports(source, target) {
+                return Err(TranslateError::Unsupported {
+                    engine: "gloss".into(),
+                    from: source.tag(),
+                    to: target.tag(),
+                });
+            }
+            let dict = Dictionary::builtin();
+            Ok(texts
+                .iter()
+                .map(|t| {
+                    let text = if source == Lang::ZhHant { to_simplified(t) } else { t.clone() };
+                    Ok(Translated {
+                        text: dict.gloss(&text),
+                        engine: "gloss".into(),
+                        kind: Kind::Gloss,
+                    })
+                })
+                .collect())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glosses_a_note_word_by_word() {
+        let d = Dictionary::builtin();
+        assert!(d.len() > 40_000);
+        assert_eq!(d.gloss("今天的火锅太辣了！"), "today 's hotpot too hot!");
+        assert_eq!(d.gloss("⟦0⟧ 周末去成都，⟦1⟧"), "⟦0⟧ weekend go Chengdu, ⟦1⟧");
+    }
+
+    #[tokio::test]
+    async fn engine_labels_gloss_and_refuses_other_pairs() {
+        let e = GlossEngine;
+        let out = e.translate(&["軟體很好".to_string()], Lang::ZhHant, Lang::En).await;
+        let out = out.ok().and_then(|v| v.into_iter().next()).and_then(Result::ok);
+        let t = out.as_ref().map(|t| (t.kind, t.engine.as_str()));
+        assert_eq!(t, Some((Kind::Gloss, "gloss")));
+        let err = e.translate(&["hi".to_string()], Lang::En, Lang::ZhHans).await;
+        assert!(matches!(err, Err(TranslateError::Unsupported { .. })));
+    }
+}
