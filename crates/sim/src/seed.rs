@@ -78,6 +78,7 @@ pub async fn seed(
     let fresh = !ctx.store.has_accounts().await.map_err(nb_app::AppError::from)?;
     if fresh {
         ctx.store.drop_load_indexes().await.map_err(nb_app::AppError::from)?;
+        ctx.store.set_bulk_load_mode(true).await.map_err(nb_app::AppError::from)?;
     }
     let pop = population(p);
     let mut w = Writer::new(ctx, p, start_ms, pop.people.len());
@@ -111,6 +112,9 @@ pub async fn seed(
     mark("home feeds", &mut phases);
     // Fresh statistics, or the planner guesses at tables that grew from nothing.
     ctx.store.analyze().await.map_err(nb_app::AppError::from)?;
+    if fresh {
+        ctx.store.set_bulk_load_mode(false).await.map_err(nb_app::AppError::from)?;
+    }
     mark("analyze", &mut phases);
     let mut writes: Vec<_> = w.write_time.iter().map(|(k, d)| (*k, *d)).collect();
     writes.sort_by_key(|w| std::cmp::Reverse(w.1));

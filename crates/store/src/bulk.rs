@@ -10,7 +10,7 @@ use sqlx::QueryBuilder;
 use crate::Store;
 use crate::accounts::NewAccount;
 use crate::comments::NewComment;
-use crate::db::on_write;
+use crate::db::{Db, on_write};
 use crate::engagement::BoardRow;
 use crate::error::Result;
 use crate::media::MediaRow;
@@ -151,6 +151,29 @@ impl Store {
                 .execute(p)
                 .await
                 .map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// Trade durability for speed while a bulk load fills an empty SQLite database: no sync at
+    /// checkpoints and rarer checkpoints (an OS crash midway can corrupt the file, which a
+    /// load into an empty database can simply be run again to replace). `false` restores the
+    /// normal settings and checkpoints the log. PostgreSQL is left as it is.
+    pub async fn set_bulk_load_mode(&self, on: bool) -> Result<()> {
+        let Db::Sqlite { writer, .. } = &self.db else { return Ok(()) };
+        let pragmas: &[&str] = if on {
+            &["PRAGMA synchronous = OFF", "PRAGMA wal_autocheckpoint = 100000"]
+        } else {
+            &[
+                "PRAGMA synchronous = NORMAL",
+                "PRAGMA wal_autocheckpoint = 1000",
+                "PRAGMA wal_checkpoint(TRUNCATE)",
+            ]
+        };
+        // The writer pool holds its one connection, so the pragmas stay with it.
+        let mut conn = writer.acquire().await?;
+        for pragma in pragmas {
+            sqlx::query(sqlx::AssertSqlSafe(*pragma)).execute(&mut *conn).await?;
         }
         Ok(())
     }
