@@ -9,6 +9,7 @@ use crate::db::{on_read, on_write};
 use crate::engagement::{Act, notify};
 use crate::error::{Result, StoreError};
 use crate::explore::refresh_score;
+use crate::idempotency::{Keyed, put_idempotency_key};
 
 #[derive(Debug, Clone)]
 pub struct NewComment {
@@ -109,26 +110,7 @@ impl Store {
             }
             refresh_score!(tx, c.note_id);
             if let Some(key) = &c.idempotency_key {
-                sqlx::query(
-                    "DELETE FROM comment_idempotency_keys WHERE account_id = $1 AND key = $2 \
-                     AND created_at < $3",
-                )
-                .bind(c.author_id)
-                .bind(key)
-                .bind(c.created_at - crate::IDEMPOTENCY_WINDOW_MS)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO comment_idempotency_keys (account_id, key, comment_id, created_at) \
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(c.author_id)
-                .bind(key)
-                .bind(c.id)
-                .bind(c.created_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::conflict_on(e, &["comment_idempotency_keys"]))?;
+                put_idempotency_key!(tx, Keyed::Comment, c.author_id, key, c.id, c.created_at);
             }
             for (id, recipient, kind) in notices {
                 notify!(tx, id: *id, to: *recipient, kind: *kind, by: c.author_id, note: c.note_id, at: c.created_at, comment: c.id);
@@ -136,27 +118,6 @@ impl Store {
             tx.commit().await?;
         });
         Ok(())
-    }
-
-    /// The comment an author posted with this idempotency key since `since`.
-    pub async fn comment_by_idempotency_key(
-        &self,
-        author: i64,
-        key: &str,
-        since: i64,
-    ) -> Result<Option<i64>> {
-        let row: Option<(i64,)> = on_write!(self, |p| {
-            sqlx::query_as(
-            "SELECT comment_id FROM comment_idempotency_keys WHERE account_id = $1 AND key = $2 \
-             AND created_at >= $3"
-        )
-        .bind(author)
-        .bind(key)
-        .bind(since)
-        .fetch_optional(p)
-        .await
-        })?;
-        Ok(row.map(|(id,)| id))
     }
 
     pub async fn comment(&self, id: i64) -> Result<Option<CommentView>> {

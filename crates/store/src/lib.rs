@@ -19,6 +19,7 @@ mod error;
 mod explore;
 mod follows;
 mod gc;
+mod idempotency;
 mod jobs;
 mod lists;
 mod media;
@@ -39,12 +40,10 @@ pub use engagement::{Act, BoardRow, ListedProfile, ViewerMarks};
 pub use error::StoreError;
 pub use explore::{EXPLORE_FEED, explore_score};
 pub use gc::{MediaRemoval, Picture};
+pub use idempotency::IDEMPOTENCY_WINDOW_MS;
 pub use jobs::{JobRow, NewJob};
 pub use media::MediaRow;
-pub use notes::{
-    AUTHOR_FEED, FeedSql, HOME_FEED, IDEMPOTENCY_WINDOW_MS, NewNote, NoteView, PUBLIC_FEED,
-    TAG_FEED,
-};
+pub use notes::{AUTHOR_FEED, FeedSql, HOME_FEED, NewNote, NoteView, PUBLIC_FEED, TAG_FEED};
 pub use notifications::{MarkerRow, NotificationRow};
 pub use page::Page;
 pub use stats::SizeSummary;

@@ -8,6 +8,7 @@ use crate::accounts::{AuthorColumns, Profile};
 use crate::db::{on_read, on_write};
 use crate::engagement::notify;
 use crate::error::{Result, StoreError};
+use crate::idempotency::{Keyed, put_idempotency_key};
 use crate::page::Page;
 
 #[derive(Debug, Clone)]
@@ -29,9 +30,6 @@ pub struct NewNote {
     /// Uploaded, unattached media of the author, in display order.
     pub media_ids: Vec<i64>,
 }
-
-/// How long an `Idempotency-Key` holds, as in Mastodon: one hour.
-pub const IDEMPOTENCY_WINDOW_MS: i64 = 3_600_000;
 
 /// A note joined with what a client shows beside it: its author and the posting app.
 #[derive(Debug, Clone, PartialEq, FromRow)]
@@ -226,26 +224,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 if let Some(key) = &n.idempotency_key {
-                    sqlx::query(
-                        "DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 \
-                         AND created_at < $3",
-                    )
-                    .bind(n.author_id)
-                    .bind(key)
-                    .bind(n.created_at - IDEMPOTENCY_WINDOW_MS)
-                    .execute(&mut *tx)
-                    .await?;
-                    sqlx::query(
-                        "INSERT INTO idempotency_keys (account_id, key, note_id, created_at) \
-                         VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(n.author_id)
-                    .bind(key)
-                    .bind(n.id)
-                    .bind(n.created_at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| StoreError::conflict_on(e, &["idempotency_keys"]))?;
+                    put_idempotency_key!(tx, Keyed::Note, n.author_id, key, n.id, n.created_at);
                 }
                 for (position, media) in n.media_ids.iter().enumerate() {
                     let attached = sqlx::query(
@@ -269,25 +248,6 @@ impl Store {
             tx.commit().await?;
         });
         Ok(())
-    }
-
-    /// The note an author posted with this idempotency key since `since`.
-    pub async fn note_by_idempotency_key(
-        &self,
-        author: i64,
-        key: &str,
-        since: i64,
-    ) -> Result<Option<i64>> {
-        let row: Option<(i64,)> = on_write!(self, |p| sqlx::query_as(
-            "SELECT note_id FROM idempotency_keys WHERE account_id = $1 AND key = $2 \
-             AND created_at >= $3"
-        )
-        .bind(author)
-        .bind(key)
-        .bind(since)
-        .fetch_optional(p)
-        .await)?;
-        Ok(row.map(|(id,)| id))
     }
 
     pub async fn note(&self, id: i64) -> Result<Option<NoteView>> {
