@@ -8,7 +8,7 @@
 use nb_text::Lang;
 use serde::{Deserialize, Serialize};
 
-use super::{http_error, status_error};
+use super::fetch_json;
 use crate::config::LibreTranslateConfig;
 use crate::error::{Rejection, TranslateError};
 use crate::translator::{BoxFuture, Kind, Outcome, Translated, Translator};
@@ -112,23 +112,9 @@ impl Translator for LibreTranslateEngine {
                 format: "text",
                 api_key: self.api_key.as_deref(),
             };
-            let resp = self
-                .client
-                .post(&self.url)
-                .json(&body)
-                .send()
-                .await
-                .map_err(|e| http_error(NAME, &e))?;
-            let status = resp.status();
-            if !status.is_success() {
-                return Err(status_error(NAME, status));
-            }
-            let bytes = resp.bytes().await.map_err(|e| http_error(NAME, &e))?;
             let reply: Reply =
-                serde_json::from_slice(&bytes).map_err(|e| TranslateError::Malformed {
-                    engine: NAME.into(),
-                    reason: format!("not a /translate reply: {e}"),
-                })?;
+                fetch_json(NAME, self.client.post(&self.url).json(&body), "a /translate reply")
+                    .await?;
             let got = match reply.translated_text {
                 Texts::Many(v) => v,
                 Texts::One(s) => vec![s],

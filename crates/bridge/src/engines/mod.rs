@@ -7,7 +7,28 @@ pub mod none;
 pub mod openai;
 pub mod reply;
 
+use serde::de::DeserializeOwned;
+
 use crate::error::TranslateError;
+
+/// Send `req` and read a successful JSON reply of type `R`; `what` names the reply expected,
+/// for the error when the body is something else.
+pub(crate) async fn fetch_json<R: DeserializeOwned>(
+    engine: &str,
+    req: reqwest::RequestBuilder,
+    what: &str,
+) -> Result<R, TranslateError> {
+    let resp = req.send().await.map_err(|e| http_error(engine, &e))?;
+    let status = resp.status();
+    if !status.is_success() {
+        return Err(status_error(engine, status));
+    }
+    let bytes = resp.bytes().await.map_err(|e| http_error(engine, &e))?;
+    serde_json::from_slice(&bytes).map_err(|e| TranslateError::Malformed {
+        engine: engine.into(),
+        reason: format!("not {what}: {e}"),
+    })
+}
 
 /// A transport error, without the URL (it may carry a key in its query).
 pub(crate) fn http_error(engine: &str, e: &reqwest::Error) -> TranslateError {

@@ -16,7 +16,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use tokio::task::JoinSet;
 
-use super::{http_error, status_error};
+use super::fetch_json;
 use crate::config::OpenAiConfig;
 use crate::error::{Rejection, TranslateError};
 use crate::lang::english_name;
@@ -124,17 +124,7 @@ impl Inner {
         if let Some(key) = &self.api_key {
             req = req.bearer_auth(key);
         }
-        let resp = req.send().await.map_err(|e| http_error(NAME, &e))?;
-        let status = resp.status();
-        if !status.is_success() {
-            return Err(status_error(NAME, status));
-        }
-        let bytes = resp.bytes().await.map_err(|e| http_error(NAME, &e))?;
-        let reply: Reply =
-            serde_json::from_slice(&bytes).map_err(|e| TranslateError::Malformed {
-                engine: NAME.into(),
-                reason: format!("not a chat completion: {e}"),
-            })?;
+        let reply: Reply = fetch_json(NAME, req, "a chat completion").await?;
         let content =
             reply.choices.into_iter().next().and_then(|c| c.message.content).ok_or_else(|| {
                 TranslateError::Malformed {
