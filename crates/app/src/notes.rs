@@ -130,6 +130,10 @@ pub const MAX_MENTIONS: usize = 10;
 
 /// The handles a text mentions (lower-cased, first [`MAX_MENTIONS`]).
 pub fn mentions_in(text: &str) -> Vec<String> {
+    // Every status of every page passes here: most texts mention no one, skip parsing them.
+    if !text.contains('@') {
+        return Vec::new();
+    }
     let mut handles = nb_text::status::mentions(text);
     handles.truncate(MAX_MENTIONS);
     handles
