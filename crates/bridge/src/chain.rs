@@ -11,6 +11,7 @@
 //! ([`crate::flight`]).
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,10 +21,12 @@ use tokio::time::Instant;
 
 use crate::breaker::{Admit, Breaker};
 use crate::config::{
-    BreakerConfig, EngineKind, LOCAL_TIMEOUT_MS, REMOTE_TIMEOUT_MS, TranslateConfig,
+    BreakerConfig, EngineKind, LOCAL_MODEL_TIMEOUT_MS, LOCAL_TIMEOUT_MS, REMOTE_TIMEOUT_MS,
+    TranslateConfig,
 };
 use crate::engines::gloss::GlossEngine;
 use crate::engines::libretranslate::LibreTranslateEngine;
+use crate::engines::local::LocalEngine;
 use crate::engines::none::NoneEngine;
 use crate::engines::openai::OpenAiEngine;
 use crate::error::{ConfigError, Rejection, TranslateError};
@@ -122,49 +125,49 @@ impl Bridge {
         }
     }
 
-    /// A bridge for the `[translate]` section, for the zh-Hans/zh-Hant/en pairs. `local` is
-    /// skipped with a warning (that engine is not built yet); a remote engine without its
-    /// settings is an error.
+    /// A bridge for the `[translate]` section, for the zh-Hans/zh-Hant/en pairs. Model files
+    /// of the `local` engine are looked for under `data_dir` (see [`crate::LocalConfig`]);
+    /// `local` is left out of a pair, with a log line, when no model for it loaded. A remote
+    /// engine without its settings is an error.
     pub fn from_config(
         config: &TranslateConfig,
+        data_dir: &Path,
         client: reqwest::Client,
     ) -> Result<Bridge, ConfigError> {
         let langs = [Lang::ZhHans, Lang::ZhHant, Lang::En];
-        let mut kinds: Vec<EngineKind> = Vec::new();
         let mut orders = Vec::new();
+        let mut wanted: Vec<EngineKind> = Vec::new();
         for &s in &langs {
             for &t in &langs {
                 if s == t {
                     continue;
                 }
-                let order: Vec<EngineKind> = config
-                    .engines_for(s, t)?
-                    .into_iter()
-                    .filter(|k| {
-                        let usable = *k != EngineKind::Local;
-                        if !usable {
-                            tracing::warn!(
-                                "translation engine `local` is not available yet; skipped"
-                            );
-                        }
-                        usable
-                    })
-                    .collect();
+                let order = config.engines_for(s, t)?;
                 for k in &order {
-                    if !kinds.contains(k) {
-                        kinds.push(*k);
+                    if !wanted.contains(k) {
+                        wanted.push(*k);
                     }
                 }
                 orders.push((s, t, order));
             }
         }
+        // Loading reads hundreds of megabytes: only when some pair lists `local`.
+        let local = wanted
+            .contains(&EngineKind::Local)
+            .then(|| LocalEngine::load(&config.local, data_dir))
+            .filter(|e| !e.is_empty());
+        if wanted.contains(&EngineKind::Local) && local.is_none() {
+            tracing::info!("translation engine `local` has no model; skipped");
+        }
+        let local: Option<Arc<LocalEngine>> = local.map(Arc::new);
+
         let mut b = Bridge::builder().breaker(config.breaker);
-        for kind in kinds {
+        for kind in wanted {
             let ms = |t: Option<u64>| Duration::from_millis(t.unwrap_or(REMOTE_TIMEOUT_MS));
-            let local = Duration::from_millis(LOCAL_TIMEOUT_MS);
+            let in_process = Duration::from_millis(LOCAL_TIMEOUT_MS);
             b = match kind {
-                EngineKind::None => b.engine(Arc::new(NoneEngine), local),
-                EngineKind::Gloss => b.engine(Arc::new(GlossEngine), local),
+                EngineKind::None => b.engine(Arc::new(NoneEngine), in_process),
+                EngineKind::Gloss => b.engine(Arc::new(GlossEngine), in_process),
                 EngineKind::OpenAi => {
                     let c = config.openai.as_ref().ok_or(ConfigError::MissingSettings("openai"))?;
                     b.engine(Arc::new(OpenAiEngine::new(client.clone(), c)), ms(c.timeout_ms))
@@ -179,11 +182,27 @@ impl Bridge {
                         ms(c.timeout_ms),
                     )
                 }
-                EngineKind::Local => b,
+                EngineKind::Local => match &local {
+                    Some(engine) => {
+                        let t = config.local.timeout_ms.unwrap_or(LOCAL_MODEL_TIMEOUT_MS);
+                        b.engine(
+                            Arc::clone(engine) as Arc<dyn Translator>,
+                            Duration::from_millis(t),
+                        )
+                    }
+                    None => b,
+                },
             };
         }
         for (s, t, order) in orders {
-            let names: Vec<&str> = order.iter().map(|k| k.name()).collect();
+            // A pair the local engine has no model for does not list it.
+            let names: Vec<&str> = order
+                .iter()
+                .filter(|k| {
+                    **k != EngineKind::Local || local.as_ref().is_some_and(|l| l.supports(s, t))
+                })
+                .map(|k| k.name())
+                .collect();
             b = b.pair(s, t, &names);
         }
         Ok(b.build())

@@ -7,6 +7,7 @@
 //! entry in `pairs`, else [`DEFAULT_ENGINES`].
 
 use std::fmt;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use nb_text::Lang;
@@ -19,7 +20,7 @@ use crate::lang;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EngineKind {
     None,
-    /// The local neural model (not in this crate yet; skipped with a warning).
+    /// The local neural model ([`crate::engines::local`]); skipped when no model is on disk.
     Local,
     OpenAi,
     LibreTranslate,
@@ -157,6 +158,54 @@ fn default_zh_hant() -> String {
 pub const REMOTE_TIMEOUT_MS: u64 = 8_000;
 /// Default per-call timeout of in-process engines.
 pub const LOCAL_TIMEOUT_MS: u64 = 2_000;
+/// Default per-call timeout of the local neural engine: a batch of sentences on a CPU.
+pub const LOCAL_MODEL_TIMEOUT_MS: u64 = 10_000;
+
+/// `[translate.local]`: the local neural engine ([`crate::engines::local`]). Relative paths are
+/// relative to the data directory.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct LocalConfig {
+    /// The directory holding one model directory per pair, named `zh-en` and `en-zh`.
+    pub models_dir: PathBuf,
+    /// The zh→en model directory, instead of `models_dir/zh-en`.
+    pub zh_en: Option<PathBuf>,
+    /// The en→zh model directory, instead of `models_dir/en-zh`.
+    pub en_zh: Option<PathBuf>,
+    /// Per-call timeout; default [`LOCAL_MODEL_TIMEOUT_MS`].
+    pub timeout_ms: Option<u64>,
+    /// Longest sentence the model is given, in tokens; a longer one fails over to the next
+    /// engine.
+    pub max_input_tokens: usize,
+    /// Translations running at once; each keeps a core busy, later calls wait their turn.
+    pub max_concurrent: usize,
+}
+
+impl Default for LocalConfig {
+    fn default() -> Self {
+        LocalConfig {
+            models_dir: PathBuf::from("models/translate"),
+            zh_en: None,
+            en_zh: None,
+            timeout_ms: None,
+            max_input_tokens: 200,
+            max_concurrent: 1,
+        }
+    }
+}
+
+impl LocalConfig {
+    /// The model directory of each pair the engine knows, `("zh-en", dir)` and
+    /// `("en-zh", dir)`, resolved against `data_dir`.
+    pub fn pair_dirs(&self, data_dir: &Path) -> [(&'static str, PathBuf); 2] {
+        let models = data_dir.join(&self.models_dir);
+        let pick = |set: &Option<PathBuf>, name: &str| match set {
+            Some(p) => data_dir.join(p),
+            None => models.join(name),
+        };
+        [("zh-en", pick(&self.zh_en, "zh-en")), ("en-zh", pick(&self.en_zh, "en-zh"))]
+    }
+}
 
 /// One language pair's engines, e.g. `{ from = "zh", to = "en", engines = "openai,gloss" }`.
 #[derive(Debug, Clone, Deserialize)]
@@ -201,6 +250,7 @@ pub struct TranslateConfig {
     pub breaker: BreakerConfig,
     pub openai: Option<OpenAiConfig>,
     pub libretranslate: Option<LibreTranslateConfig>,
+    pub local: LocalConfig,
 }
 
 impl TranslateConfig {
@@ -221,6 +271,18 @@ impl TranslateConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_pair_dirs_can_be_set() {
+        let cfg: TranslateConfig = serde_json::from_value(serde_json::json!({
+            "local": { "models_dir": "/opt/mt", "en_zh": "custom/en-zh", "max_input_tokens": 50 }
+        }))
+        .expect("a valid [translate.local] section");
+        let [(zh, zh_dir), (en, en_dir)] = cfg.local.pair_dirs(Path::new("data"));
+        assert_eq!((zh, zh_dir), ("zh-en", PathBuf::from("/opt/mt/zh-en")));
+        assert_eq!((en, en_dir), ("en-zh", PathBuf::from("data/custom/en-zh")));
+        assert_eq!((cfg.local.max_input_tokens, cfg.local.max_concurrent), (50, 1));
+    }
 
     #[test]
     fn parses_engine_lists() {
@@ -260,6 +322,9 @@ mod tests {
         assert_eq!(cfg.breaker.cool_down_secs, 30);
         let shown = format!("{cfg:?}");
         assert!(!shown.contains("sk-secret") && shown.contains("<redacted>"));
+
+        let dirs = cfg.local.pair_dirs(Path::new("/srv/nb"));
+        assert_eq!(dirs[0], ("zh-en", PathBuf::from("/srv/nb/models/translate/zh-en")));
 
         let env =
             TranslateConfig { engines: parse_engine_list("none").ok().map(EngineList), ..cfg };

@@ -6,10 +6,11 @@
 //!   ([`slang`]), translates mixed text per script run ([`mixed`]), and tries engines in order
 //!   with a timeout and a circuit breaker each ([`breaker`]), sharing concurrent identical
 //!   calls ([`flight`]).
-//! - [`engines`]: `openai`, `libretranslate`, `gloss` (offline, CC-CEDICT) and `none`.
+//! - [`engines`]: `local` (an OPUS-MT model on the CPU), `openai`, `libretranslate`, `gloss`
+//!   (offline, CC-CEDICT) and `none`.
 //! - [`config`]: the `[translate]` settings; [`metrics`]: the series recorded.
 //!
-//! Not here: the `local` neural engine, the database cache and HTTP endpoints. The crate uses
+//! Not here: the database cache and HTTP endpoints. The crate uses
 //! only `nb-text` of ours, so the server, the simulator and tests call it the same way.
 
 pub mod breaker;
@@ -26,7 +27,7 @@ pub mod slang;
 pub mod translator;
 
 pub use chain::{Bridge, BridgeBuilder};
-pub use config::{EngineKind, TranslateConfig, parse_engine_list};
+pub use config::{EngineKind, LocalConfig, TranslateConfig, parse_engine_list};
 pub use error::{ConfigError, Rejection, TranslateError};
 pub use slang::Glossary;
 pub use translator::{BoxFuture, Kind, Outcome, Translated, Translator};

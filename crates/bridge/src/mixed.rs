@@ -127,7 +127,8 @@ impl Plan {
     }
 }
 
-fn join(out: &mut String, next: &str, target: Lang) {
+/// Append `next`, with a space first where a spaced target needs one between words.
+pub(crate) fn join(out: &mut String, next: &str, target: Lang) {
     let open = |c: char| !c.is_whitespace() && !matches!(c, '(' | '[' | '“' | '‘' | '"' | '\'');
     let attaches = |c: char| {
         c.is_whitespace()

@@ -229,7 +229,9 @@ async fn bridge_from_config_orders_engines_per_pair() {
         engines: parse_engine_list("local,gloss,none").ok().map(EngineList),
         ..Default::default()
     };
-    let bridge = Bridge::from_config(&cfg, reqwest::Client::new()).expect("valid");
+    // An empty data directory: no local model, so `local` is skipped without an error.
+    let data = tempfile::tempdir().expect("temp dir");
+    let bridge = Bridge::from_config(&cfg, data.path(), reqwest::Client::new()).expect("valid");
     assert_eq!(bridge.engines_for(Lang::ZhHans, Lang::En), ["gloss", "none"]);
     let out = bridge.translate_each(&["你好".into()], Lang::En, Lang::ZhHans).await;
     assert_eq!(one(&out).kind, Kind::Original);
@@ -239,7 +241,7 @@ async fn bridge_from_config_orders_engines_per_pair() {
         ..Default::default()
     };
     assert!(matches!(
-        Bridge::from_config(&cfg, reqwest::Client::new()),
+        Bridge::from_config(&cfg, data.path(), reqwest::Client::new()),
         Err(ConfigError::MissingSettings("openai"))
     ));
 }

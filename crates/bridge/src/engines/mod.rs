@@ -1,8 +1,9 @@
-//! The engines: [`none`], [`gloss`] (offline), [`openai`] and [`libretranslate`] (remote).
-//! The `local` neural engine is not part of this crate yet.
+//! The engines: [`none`], [`gloss`] and [`local`] (offline), [`openai`] and [`libretranslate`]
+//! (remote).
 
 pub mod gloss;
 pub mod libretranslate;
+pub mod local;
 pub mod none;
 pub mod openai;
 pub mod reply;
