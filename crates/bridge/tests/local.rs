@@ -131,6 +131,22 @@ async fn an_answer_of_special_tokens_only_is_rejected_as_empty() {
     assert!(matches!(&out[0], Err(TranslateError::Rejected { reason: Rejection::Empty, .. })));
 }
 
+#[test]
+fn pytorch_model_bin_loads_and_generates_like_safetensors() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let st = data.path().join("st");
+    let pt = data.path().join("pt");
+    tiny::write(&st, Direction::ZhEn, &TinySpec::default()).expect("write");
+    tiny::write(&pt, Direction::ZhEn, &TinySpec { pytorch: true, ..TinySpec::default() })
+        .expect("write");
+    assert!(!pt.join("model.safetensors").exists());
+    let cancel = AtomicBool::new(false);
+    let a = PairModel::load(&st).expect("safetensors").generate("你好世界", None, 99, &cancel);
+    let b =
+        PairModel::load(&pt).expect("pytorch_model.bin").generate("你好世界", None, 99, &cancel);
+    assert_eq!(a.expect("generates"), b.expect("generates"));
+}
+
 #[tokio::test]
 async fn over_long_sentences_are_refused_per_text() {
     let data = tempfile::tempdir().expect("temp dir");
@@ -188,8 +204,10 @@ fn doctor_reports_missing_partial_and_complete_directories() {
     let en_zh = data.path().join("models/translate/en-zh");
     std::fs::remove_file(en_zh.join("model.safetensors")).expect("rm");
     std::fs::remove_file(en_zh.join("source.spm")).expect("rm");
+    std::fs::remove_file(en_zh.join("config.json")).expect("rm");
     let report = doctor(&cfg, data.path());
     let text = report.to_string();
+    assert!(text.contains("config.json: missing"), "{text}");
     assert!(report.pairs[0].ready && !report.pairs[1].ready, "{text}");
     assert!(text.contains("source.spm: missing"), "{text}");
     assert!(
@@ -243,6 +261,10 @@ fn broken_files_are_clear_errors() {
     std::fs::write(dir.join("pytorch_model.bin"), b"PK\x03\x04 not really a zip").expect("write");
     let e = PairModel::load(&dir).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(e.starts_with("pytorch_model.bin:"), "{e}");
+    std::fs::write(dir.join("pytorch_model.bin"), b"version https://git-lfs.github.com/spec/v1\n")
+        .expect("write");
+    let e = PairModel::load(&dir).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.starts_with("pytorch_model.bin: a Git LFS pointer"), "{e}");
     std::fs::remove_file(dir.join("pytorch_model.bin")).expect("rm");
     let e = PairModel::load(&dir).err().map(|e| e.to_string()).unwrap_or_default();
     assert_eq!(e, "model.safetensors or pytorch_model.bin: missing");

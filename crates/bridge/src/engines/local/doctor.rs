@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::config::LocalConfig;
 
 use super::PairModel;
-use super::model::{ConfigFile, weights_file};
+use super::model::{ConfigFile, MAX_VOCAB, weights_file};
 use super::tokenizer::Vocab;
 
 /// The published model for each pair.
@@ -105,7 +105,7 @@ fn examine(pair: &'static str, dir: PathBuf) -> PairReport {
         checks.push(check(file, r));
     }
     let vocab = read(&dir, "vocab.json").and_then(|b| {
-        let size = config.as_ref().map(|c| c.vocab_size).unwrap_or(usize::MAX >> 1);
+        let size = config.as_ref().map_or(MAX_VOCAB, |c| c.vocab_size);
         Vocab::parse(&b, size).map_err(|e| e.to_string())
     });
     checks.push(check(

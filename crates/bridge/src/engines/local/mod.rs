@@ -40,6 +40,7 @@ pub mod charsmap;
 pub mod doctor;
 pub mod model;
 pub mod proto;
+pub mod pth;
 pub mod split;
 pub mod spm;
 pub mod tiny;

@@ -104,7 +104,7 @@ pub struct ConfigFile {
 /// Sizes beyond these are not a Marian model anyone publishes; refusing them keeps a corrupt
 /// file from asking for terabytes.
 const MAX_DIM: usize = 1 << 16;
-const MAX_VOCAB: usize = 1 << 20;
+pub const MAX_VOCAB: usize = 1 << 20;
 const MAX_LAYERS: usize = 64;
 
 impl ConfigFile {
@@ -223,18 +223,30 @@ fn weights_error(path: &Path, e: impl std::fmt::Display) -> ModelError {
     ModelError::Weights { file, reason: e.to_string() }
 }
 
+/// Whether `path` is a Git LFS pointer file (a clone without `git lfs` leaves these).
+fn is_lfs_pointer(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 24];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| head.starts_with(b"version https://git-lfs"))
+}
+
 impl Marian {
     /// Load the weights at `path` for `config`.
     pub fn load(config: Config, path: &Path) -> Result<Marian, ModelError> {
         let dev = Device::Cpu;
+        if is_lfs_pointer(path) {
+            return Err(weights_error(
+                path,
+                "a Git LFS pointer, not the weights (fetch the file itself)",
+            ));
+        }
         let is_pth = path.extension().is_some_and(|e| e == "bin");
         let vb = if is_pth {
             VarBuilder::from_pth(path, DType::F32, &dev).map_err(|e| weights_error(path, e))?
         } else {
             let bytes = std::fs::read(path).map_err(|e| weights_error(path, e))?;
-            if bytes.starts_with(b"version https://git-lfs") {
-                return Err(weights_error(path, "a Git LFS pointer, not the weights"));
-            }
             VarBuilder::from_buffered_safetensors(bytes, DType::F32, &dev)
                 .map_err(|e| weights_error(path, e))?
         };

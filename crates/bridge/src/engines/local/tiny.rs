@@ -12,8 +12,8 @@ use std::path::Path;
 
 use candle_core::{Device, Tensor};
 
-use super::charsmap;
 use super::spm::{Normalizer, Piece, PieceKind, SpmModel};
+use super::{charsmap, pth};
 
 /// English pieces with their scores. `▁a` + `bc` beats `▁ab` + `c`: a greedy longest-match
 /// segmenter would get `abc` wrong.
@@ -80,6 +80,8 @@ pub struct TinySpec {
     pub old_config: bool,
     /// Give the `.spm` files a precompiled normalisation map (full-width letters to ASCII).
     pub charsmap: bool,
+    /// Write the weights as `pytorch_model.bin` (zip format) instead of `model.safetensors`.
+    pub pytorch: bool,
 }
 
 impl Default for TinySpec {
@@ -93,6 +95,7 @@ impl Default for TinySpec {
             seed: 3,
             old_config: false,
             charsmap: true,
+            pytorch: false,
         }
     }
 }
@@ -274,6 +277,17 @@ pub fn write(dir: &Path, direction: Direction, spec: &TinySpec) -> io::Result<()
         serde_json::to_vec_pretty(&config_json(spec, vocab.len()))?,
     )?;
     let tensors = weights(spec, vocab.len()).map_err(io::Error::other)?;
-    candle_core::safetensors::save(&tensors, dir.join("model.safetensors"))
-        .map_err(io::Error::other)
+    if !spec.pytorch {
+        let path = dir.join("model.safetensors");
+        return candle_core::safetensors::save(&tensors, path).map_err(io::Error::other);
+    }
+    let mut named: Vec<(&String, Vec<usize>, Vec<f32>)> = Vec::new();
+    for (name, t) in &tensors {
+        let values = t.flatten_all().and_then(|t| t.to_vec1()).map_err(io::Error::other)?;
+        named.push((name, t.dims().to_vec(), values));
+    }
+    named.sort_by(|a, b| a.0.cmp(b.0));
+    let entries: Vec<pth::Entry<'_>> =
+        named.iter().map(|(name, shape, values)| pth::Entry { name, shape, values }).collect();
+    pth::write(&dir.join("pytorch_model.bin"), &entries)
 }

@@ -48,13 +48,14 @@ impl Vocab {
     pub fn parse(json: &[u8], size: usize) -> Result<Vocab, VocabError> {
         let ids: HashMap<String, u32> =
             serde_json::from_slice(json).map_err(|e| VocabError::Json(e.to_string()))?;
-        let mut pieces = vec![None; size];
+        if let Some((piece, &id)) = ids.iter().find(|(_, id)| **id as usize >= size) {
+            return Err(VocabError::OutOfRange { piece: piece.clone(), id, size });
+        }
+        // Sized by the ids present, not by `size`, which the doctor may not know.
+        let top = ids.values().max().map_or(0, |&m| m as usize + 1);
+        let mut pieces = vec![None; top];
         for (piece, &id) in &ids {
-            let slot = pieces.get_mut(id as usize).ok_or_else(|| VocabError::OutOfRange {
-                piece: piece.clone(),
-                id,
-                size,
-            })?;
+            let Some(slot) = pieces.get_mut(id as usize) else { continue };
             if slot.is_some() {
                 return Err(VocabError::Duplicate(id));
             }
