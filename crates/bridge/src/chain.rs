@@ -128,7 +128,8 @@ impl Bridge {
     /// A bridge for the `[translate]` section, for the zh-Hans/zh-Hant/en pairs. Model files
     /// of the `local` engine are looked for under `data_dir` (see [`crate::LocalConfig`]);
     /// `local` is left out of a pair, with a log line, when no model for it loaded. A remote
-    /// engine without its settings is an error.
+    /// engine without its settings is an error. Loading a model reads its files (hundreds of
+    /// megabytes) synchronously: build the bridge before serving, or on a blocking thread.
     pub fn from_config(
         config: &TranslateConfig,
         data_dir: &Path,

@@ -117,8 +117,11 @@ fn examine(pair: &'static str, dir: PathBuf) -> PairReport {
         "weights",
         weights
             .as_ref()
-            .and_then(|p| p.file_name())
-            .map(|f| f.to_string_lossy().into_owned())
+            .and_then(|p| {
+                let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+                let name = p.file_name()?.to_string_lossy().into_owned();
+                Some(format!("{name}, {:.1} MB", size as f64 / 1e6))
+            })
             .ok_or_else(|| "missing: neither model.safetensors nor pytorch_model.bin".into()),
     ));
 

@@ -10,7 +10,9 @@
 //! Text goes through [`split`] (sentences, placeholders kept out), [`tokenizer`]
 //! ([`spm`] segmentation, ids from `vocab.json`), [`model`] (greedy decoding, at most twice the
 //! input's length plus 16 tokens), and back. Sentences longer than
-//! [`LocalConfig::max_input_tokens`] are refused, so the chain falls back. Generation runs on
+//! [`LocalConfig::max_input_tokens`] are refused, so the chain falls back. Sentences are decoded
+//! one at a time, not batched: candle's Marian encoder takes no attention mask, so padding a
+//! batch would change the results. Generation runs on
 //! tokio's blocking pool, never on the async runtime; a semaphore lets
 //! [`LocalConfig::max_concurrent`] translations run at once, and a call the chain gave up on
 //! (timeout) stops at its next token.
