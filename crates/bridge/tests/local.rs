@@ -147,6 +147,17 @@ fn pytorch_model_bin_loads_and_generates_like_safetensors() {
     assert_eq!(a.expect("generates"), b.expect("generates"));
 }
 
+#[test]
+fn a_cancelled_generation_stops() {
+    // The engine sets this flag when the chain drops a call (timeout); the loop checks it
+    // before every token.
+    let data = tempfile::tempdir().expect("temp dir");
+    models(data.path(), &TinySpec::default());
+    let m = load(data.path(), "zh-en");
+    let err = m.generate("你好", None, 100, &AtomicBool::new(true)).err();
+    assert_eq!(err.map(|e| e.to_string()), Some("local: unavailable: cancelled".into()));
+}
+
 #[tokio::test]
 async fn over_long_sentences_are_refused_per_text() {
     let data = tempfile::tempdir().expect("temp dir");
