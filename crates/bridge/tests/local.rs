@@ -227,6 +227,7 @@ fn doctor_reports_missing_partial_and_complete_directories() {
     );
     assert!(text.contains("vocab.json: 43 pieces"), "{text}");
     assert!(text.contains("model loads: yes"), "{text}");
+    assert!(text.contains("sample: \"你好，世界。\" -> \""), "{text}");
 
     models(data.path(), &spec);
     let report = doctor(&cfg, data.path());

@@ -4,6 +4,10 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use nb_text::Lang;
 
 use crate::config::LocalConfig;
 
@@ -127,14 +131,33 @@ fn examine(pair: &'static str, dir: PathBuf) -> PairReport {
 
     let complete = checks.iter().all(|c| c.ok);
     let ready = if complete {
-        let loaded = PairModel::load(&dir);
-        let ok = loaded.is_ok();
-        checks.push(check("model loads", loaded.map(|_| "yes".into()).map_err(|e| e.to_string())));
-        ok
+        match PairModel::load(&dir) {
+            Ok(model) => {
+                checks.push(check("model loads", Ok("yes".into())));
+                checks.push(check("sample", sample(pair, &model)));
+                true
+            }
+            Err(e) => {
+                checks.push(check("model loads", Err(e.to_string())));
+                false
+            }
+        }
     } else {
         false
     };
     PairReport { pair, dir, checks, ready }
+}
+
+/// Translate one sentence, so the operator sees the model answer and how fast.
+fn sample(pair: &str, model: &PairModel) -> Result<String, String> {
+    let (text, target, lang) = match pair {
+        "zh-en" => ("你好，世界。", Lang::En, None),
+        _ => ("Hello, world.", Lang::ZhHans, model.tokenizer.vocab().id(">>cmn_Hans<<")),
+    };
+    let started = Instant::now();
+    let out = model.translate_text(text, lang, target, 64, &AtomicBool::new(false));
+    let secs = started.elapsed().as_secs_f64();
+    out.map(|t| format!("{text:?} -> {:?} in {secs:.2} s", t.text)).map_err(|e| e.to_string())
 }
 
 impl fmt::Display for Report {

@@ -33,9 +33,6 @@ pub enum ModelError {
     Cancelled,
 }
 
-fn default_vocab_size() -> usize {
-    58101
-}
 fn default_max_positions() -> usize {
     1024
 }
@@ -48,9 +45,6 @@ fn default_ffn() -> usize {
 fn default_heads() -> usize {
     16
 }
-fn default_d_model() -> usize {
-    1024
-}
 fn default_activation() -> String {
     "gelu".into()
 }
@@ -58,10 +52,13 @@ fn yes() -> bool {
     true
 }
 
-/// `config.json` as published, with Marian's defaults for what it leaves out.
+/// `config.json` as published, with Marian's defaults for what it leaves out. `vocab_size` and
+/// `d_model` have no default: every published file has them, and Marian's defaults (58,101 and
+/// 1,024) are wrong for OPUS-MT, so a file without them is not a model's config.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ConfigFile {
-    #[serde(default = "default_vocab_size")]
+    #[serde(default)]
+    pub model_type: Option<String>,
     pub vocab_size: usize,
     #[serde(default)]
     pub decoder_vocab_size: Option<usize>,
@@ -85,7 +82,6 @@ pub struct ConfigFile {
     pub is_encoder_decoder: bool,
     #[serde(default = "default_activation")]
     pub activation_function: String,
-    #[serde(default = "default_d_model")]
     pub d_model: usize,
     #[serde(default)]
     pub decoder_start_token_id: Option<u32>,
@@ -117,6 +113,9 @@ impl ConfigFile {
 
     fn to_candle(&self) -> Result<Config, ModelError> {
         let bad = |s: String| Err(ModelError::Config(s));
+        if let Some(t) = self.model_type.as_deref().filter(|t| *t != "marian") {
+            return bad(format!("model_type {t:?} is not a Marian model"));
+        }
         if self.vocab_size == 0 || self.vocab_size > MAX_VOCAB {
             return bad(format!("vocab_size {} is out of range", self.vocab_size));
         }
@@ -359,10 +358,18 @@ mod tests {
     fn bad_configs_are_errors() {
         for (json, says) in [
             (&b"{"[..], "EOF"),
-            (br#"{"d_model": 16, "encoder_attention_heads": 3}"#, "does not divide"),
-            (br#"{"activation_function": "sparkle"}"#, "unknown activation_function"),
-            (br#"{"vocab_size": 10, "pad_token_id": 10}"#, "not below vocab_size"),
-            (br#"{"vocab_size": 0}"#, "out of range"),
+            (b"{}", "missing field `vocab_size`"),
+            (
+                br#"{"vocab_size": 10, "d_model": 16, "encoder_attention_heads": 3}"#,
+                "does not divide",
+            ),
+            (
+                br#"{"vocab_size": 10, "d_model": 16, "activation_function": "sparkle"}"#,
+                "unknown activation_function",
+            ),
+            (br#"{"vocab_size": 10, "d_model": 16, "pad_token_id": 10}"#, "not below vocab_size"),
+            (br#"{"vocab_size": 0, "d_model": 16}"#, "out of range"),
+            (br#"{"vocab_size": 10, "d_model": 16, "model_type": "bart"}"#, "not a Marian model"),
         ] {
             let err = ConfigFile::parse(json).err().map(|e| e.to_string()).unwrap_or_default();
             assert!(err.contains(says), "{err}");
