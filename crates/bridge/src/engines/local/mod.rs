@@ -12,10 +12,15 @@
 //! input's length plus 16 tokens), and back. Sentences longer than
 //! [`LocalConfig::max_input_tokens`] are refused, so the chain falls back. Sentences are decoded
 //! one at a time, not batched: candle's Marian encoder takes no attention mask, so padding a
-//! batch would change the results. Generation runs on
-//! tokio's blocking pool, never on the async runtime; a semaphore lets
-//! [`LocalConfig::max_concurrent`] translations run at once, and a call the chain gave up on
-//! (timeout) stops at its next token.
+//! batch would change the results. Generation runs on tokio's blocking pool, never on the async
+//! runtime; a semaphore lets [`LocalConfig::max_concurrent`] translations run at once, and a
+//! call the chain gave up on (timeout) stops at its next token.
+//!
+//! Speed (see `examples/local_speed.rs`): a real-size model (d_model 512, 6+6 layers,
+//! vocabulary 65,001) generated about 24 tokens/s on the project's 2-core machine under load,
+//! so a 20-token sentence takes about a second. The output layer over the whole vocabulary
+//! alone took 16–21 ms of the ~40 ms per token; candle also recomputes the cross-attention keys
+//! and values of the source at every step.
 //!
 //! zh-Hant input is converted to zh-Hans first. en→zh models that need a target-language token
 //! get `>>cmn_Hans<<` or `>>cmn_Hant<<`; en→zh-Hant is offered only when the vocabulary has the
@@ -29,10 +34,16 @@
 //! ```no_run
 //! # use std::path::Path;
 //! # use nb_bridge::config::LocalConfig;
-//! let report = nb_bridge::engines::local::doctor::doctor(&LocalConfig::default(), Path::new("./data"));
+//! // `[translate.local]` of the configuration, and the data directory (`--data`).
+//! let config = LocalConfig::default();
+//! let report = nb_bridge::engines::local::doctor::doctor(&config, Path::new("./data"));
 //! print!("{report}");
 //! if !report.all_ready() { /* exit status 1, say */ }
 //! ```
+//!
+//! The report lists, per pair, the directory, each file (present, missing, or why it does not
+//! read), whether the weights load, a sample translation with its time, and for pairs that are
+//! not ready where to get the model and which files to copy.
 //!
 //! Why candle: it is pure Rust (no C++ or cmake, unlike bindings to Marian, CTranslate2 or
 //! ONNX Runtime), reads both weight formats, and has the Marian architecture already; with no
