@@ -492,6 +492,44 @@ mod tests {
     }
 
     #[test]
+    fn mutated_files_are_errors_or_models_never_panics() {
+        let n = PieceKind::Normal;
+        let normalizer = Normalizer {
+            charsmap: crate::engines::local::charsmap::build(&[("ａ", "a"), ("ｂ", "b")]),
+            ..Normalizer::default()
+        };
+        let pieces = [("▁", -2.0), ("a", -1.0), ("ab", -1.5), ("b", -1.0)];
+        let mut all = vec![Piece::new("<unk>", 0.0, PieceKind::Unknown)];
+        all.extend(pieces.iter().map(|(p, s)| Piece::new(p, *s, n)));
+        let good = SpmModel::new(all, normalizer, false).expect("valid").to_bytes();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3000 {
+            let mut bytes = good.clone();
+            for _ in 0..1 + next() % 4 {
+                let i = (next() % bytes.len() as u64) as usize;
+                match next() % 3 {
+                    0 => bytes[i] = next() as u8,
+                    1 => bytes.truncate(i),
+                    _ => bytes.insert(i, next() as u8),
+                }
+                if bytes.is_empty() {
+                    break;
+                }
+            }
+            if let Ok(m) = SpmModel::parse(&bytes) {
+                let pieces = m.encode("ａb ab\u{3000}☃ x");
+                let _ = m.decode(&pieces);
+            }
+        }
+    }
+
+    #[test]
     fn reads_what_it_writes_and_refuses_other_models() {
         let n = PieceKind::Normal;
         let m = model(&[("▁", -2.0, n), ("a", -1.0, n)], true);
