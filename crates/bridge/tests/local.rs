@@ -159,6 +159,21 @@ fn a_cancelled_generation_stops() {
 }
 
 #[tokio::test]
+async fn a_batch_keeps_what_it_translated_within_its_time_budget() {
+    let data = tempfile::tempdir().expect("temp dir");
+    models(data.path(), &TinySpec::default());
+    // A budget of 0 ms (80 % of 1 ms): texts not started in time fail on their own.
+    let config = LocalConfig { timeout_ms: Some(1), ..LocalConfig::default() };
+    let engine = LocalEngine::load(&config, data.path());
+    let texts = vec!["你好".to_string(); 3];
+    let out = engine.translate(&texts, Lang::ZhHans, Lang::En).await.expect("call");
+    let errors: Vec<String> =
+        out.iter().filter_map(|o| o.as_ref().err()).map(ToString::to_string).collect();
+    assert!(!errors.is_empty(), "the budget stops the batch");
+    assert!(errors.iter().all(|e| e.contains("time budget")), "{errors:?}");
+}
+
+#[tokio::test]
 async fn over_long_sentences_are_refused_per_text() {
     let data = tempfile::tempdir().expect("temp dir");
     models(data.path(), &TinySpec::default());

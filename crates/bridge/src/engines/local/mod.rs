@@ -14,7 +14,9 @@
 //! one at a time, not batched: candle's Marian encoder takes no attention mask, so padding a
 //! batch would change the results. Generation runs on tokio's blocking pool, never on the async
 //! runtime; a semaphore lets [`LocalConfig::max_concurrent`] translations run at once, and a
-//! call the chain gave up on (timeout) stops at its next token.
+//! call the chain gave up on (timeout) stops at its next token. Texts of a batch not started
+//! within 80 % of the timeout fail on their own, so a large batch (a page of notes) keeps what
+//! was translated and only the rest falls back.
 //!
 //! Speed (see `examples/local_speed.rs`): a real-size model (d_model 512, 6+6 layers,
 //! vocabulary 65,001) generated about 24 tokens/s on the project's 2-core machine under load,
@@ -63,12 +65,13 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use nb_text::{Lang, to_simplified};
 use thiserror::Error;
 use tokio::sync::Semaphore;
 
-use crate::config::LocalConfig;
+use crate::config::{LOCAL_MODEL_TIMEOUT_MS, LocalConfig};
 use crate::error::{Rejection, TranslateError};
 use crate::translator::{BoxFuture, Kind, Outcome, Translated, Translator};
 
@@ -183,6 +186,9 @@ pub struct LocalEngine {
     zh_en: Option<Loaded>,
     en_zh: Option<Loaded>,
     max_input: usize,
+    /// Texts not started within this time of the call fail (over to the next engine), so a
+    /// large batch returns what it translated before the chain's timeout would discard it all.
+    budget: Duration,
     slots: Arc<Semaphore>,
 }
 
@@ -194,6 +200,9 @@ impl LocalEngine {
             zh_en: None,
             en_zh: None,
             max_input: config.max_input_tokens.max(1),
+            budget: Duration::from_millis(
+                config.timeout_ms.unwrap_or(LOCAL_MODEL_TIMEOUT_MS).saturating_mul(4) / 5,
+            ),
             slots: Arc::new(Semaphore::new(config.max_concurrent.max(1))),
         };
         for (pair, dir) in config.pair_dirs(data_dir) {
@@ -267,6 +276,7 @@ impl Translator for LocalEngine {
         source: Lang,
         target: Lang,
     ) -> BoxFuture<'a, Result<Vec<Outcome>, TranslateError>> {
+        let started = Instant::now();
         Box::pin(async move {
             let (model, lang) = self.pick(source, target).ok_or(TranslateError::Unsupported {
                 engine: NAME.into(),
@@ -286,12 +296,20 @@ impl Translator for LocalEngine {
             } else {
                 texts.to_vec()
             };
-            let max_input = self.max_input;
+            let (max_input, budget) = (self.max_input, self.budget);
             let job = tokio::task::spawn_blocking(move || {
                 let _permit = permit;
                 texts
                     .iter()
-                    .map(|t| model.translate_text(t, lang, target, max_input, &flag))
+                    .map(|t| {
+                        if started.elapsed() > budget {
+                            return Err(TranslateError::Unavailable {
+                                engine: NAME.into(),
+                                reason: "time budget of the call spent".into(),
+                            });
+                        }
+                        model.translate_text(t, lang, target, max_input, &flag)
+                    })
                     .collect::<Vec<Outcome>>()
             });
             let out = job.await.map_err(|e| unavailable(format!("generation task failed: {e}")))?;
