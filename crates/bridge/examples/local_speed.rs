@@ -16,11 +16,11 @@
 //! (~300 MB on disk, ~0.6 GB of memory) and measures it directly: the cost per token does not
 //! depend on the weights' values, only on the lengths, which are fixed here.
 //!
-//! Measured 2026-11-25 on the project's 2-core machine while other builds ran (load average
-//! about 4): tiny model 860 tokens/s with candle's 2 threads, 5,700–8,800 with
+//! Measured 2026-11-25/26 on the project's 2-core machine while other builds ran (load average
+//! 4–6): tiny model 730–860 tokens/s with candle's 2 threads, 5,700–9,100 with
 //! `RAYON_NUM_THREADS=1` (thread hand-offs dominate such small products); real-size random
-//! model 23–24 tokens/s either way (memory-bound: the output layer alone reads 133 MB of
-//! weights per token); the estimate said 35–40.
+//! model 19–24 tokens/s with either (memory-bound: the output layer alone reads 133 MB of
+//! weights per token); the estimate said 26–40 (it leaves work out).
 
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;

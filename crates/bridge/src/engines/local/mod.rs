@@ -19,7 +19,7 @@
 //! was translated and only the rest falls back.
 //!
 //! Speed (see `examples/local_speed.rs`): a real-size model (d_model 512, 6+6 layers,
-//! vocabulary 65,001) generated about 24 tokens/s on the project's 2-core machine under load,
+//! vocabulary 65,001) generated 19–24 tokens/s on the project's 2-core machine under load,
 //! so a 20-token sentence takes about a second. The output layer over the whole vocabulary
 //! alone took 16–21 ms of the ~40 ms per token; candle also recomputes the cross-attention keys
 //! and values of the source at every step.
