@@ -7,6 +7,7 @@ mod config;
 mod demo;
 mod serve;
 mod sim;
+mod translate;
 
 use std::path::PathBuf;
 
@@ -65,6 +66,8 @@ enum Command {
         #[command(subcommand)]
         command: sim::SimCommand,
     },
+    /// Translate a text with the configured engines (to check `[translate]`).
+    Translate(translate::TranslateArgs),
 }
 
 fn main() -> Result<()> {
@@ -100,6 +103,11 @@ fn main() -> Result<()> {
                 let cfg = config::load(&at, None)?;
                 config::init_logging(&cfg);
                 sim::run(cfg, command).await
+            }
+            Command::Translate(args) => {
+                let cfg = config::load(&at, None)?;
+                config::init_logging(&cfg);
+                translate::run(cfg, args).await
             }
         }
     })
