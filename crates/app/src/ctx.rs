@@ -8,6 +8,7 @@ use tokio::sync::{Notify, Semaphore};
 use crate::jobs::JobSettings;
 use crate::mail::MailSettings;
 use crate::password::HashParams;
+use crate::translate::Translation;
 
 /// Operator settings the use cases obey.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +33,8 @@ pub struct Ctx {
     pub settings: Arc<Settings>,
     /// Rung when a job is enqueued, so an idle worker starts at once.
     pub jobs_wake: Arc<Notify>,
+    /// Translation engines, cache policy and quotas.
+    pub translation: Arc<Translation>,
 }
 
 impl Ctx {
@@ -45,7 +48,14 @@ impl Ctx {
             ids: Arc::new(IdGenerator::new()),
             settings: Arc::new(settings),
             jobs_wake: Arc::new(Notify::new()),
+            translation: Arc::default(),
         }
+    }
+
+    /// Use these translation engines and quotas instead of the defaults.
+    pub fn with_translation(mut self, translation: Translation) -> Self {
+        self.translation = Arc::new(translation);
+        self
     }
 
     pub fn now(&self) -> i64 {

@@ -27,6 +27,16 @@ pub enum AppError {
     Media { too_large: bool, reason: String },
     #[error("this account is {0}")]
     AccountUnusable(&'static str),
+    /// The request is well-formed but cannot be done (e.g. translating a note into its own
+    /// language).
+    #[error("{0}")]
+    Unprocessable(String),
+    /// A service the request needs is turned off or failing (e.g. every translation engine).
+    #[error("{0}")]
+    Unavailable(String),
+    /// The account used up an hourly quota.
+    #[error("quota exceeded; try again in {retry_after_secs} s")]
+    QuotaExceeded { retry_after_secs: u64 },
     #[error("storage failed")]
     Store(#[source] StoreError),
     #[error("internal error: {0}")]

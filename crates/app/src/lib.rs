@@ -22,6 +22,7 @@ pub mod password;
 pub mod posts;
 pub mod search;
 pub mod social;
+pub mod translate;
 
 pub use ctx::{Ctx, Settings};
 pub use error::AppError;

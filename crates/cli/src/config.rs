@@ -1,7 +1,7 @@
 //! One typed configuration, layered: defaults, then the TOML file, then `NOTEBRIDGE_*`
 //! environment variables (`NOTEBRIDGE_SERVER__BIND`: double underscore for nesting), then flags.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -10,7 +10,10 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use nb_app::jobs::JobSettings;
 use nb_app::mail::MailSettings;
 use nb_app::password::HashParams;
+use nb_app::translate::Translation;
 use nb_app::{BlobStore, Settings, Store, StoreOptions};
+use nb_bridge::config::EngineList;
+use nb_bridge::{Bridge, TranslateConfig, parse_engine_list};
 use nb_domain::RegistrationMode;
 use nb_server::limits::{Limit, RateLimits};
 use serde::{Deserialize, Serialize};
@@ -26,6 +29,7 @@ pub struct Config {
     pub limits: LimitsSection,
     pub jobs: JobsSection,
     pub mail: MailSection,
+    pub translate: TranslateSection,
     pub log: LogSection,
 }
 
@@ -209,6 +213,42 @@ impl MailSection {
     }
 }
 
+/// `[translate]`: the product's settings here; the engines (`engines`, `pairs`, `openai`,
+/// `libretranslate`, `breaker`) are read from the same table into `bridge`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TranslateSection {
+    /// Texts an account may send to the engines per hour (cached ones are free); 0: no limit.
+    pub quota_per_hour: u32,
+    /// How long a fallback engine's cached result is served before the better engines are
+    /// asked again.
+    pub retry_lower_minutes: u64,
+    #[serde(skip)]
+    pub bridge: TranslateConfig,
+}
+
+impl Default for TranslateSection {
+    fn default() -> Self {
+        Self { quota_per_hour: 200, retry_lower_minutes: 60, bridge: TranslateConfig::default() }
+    }
+}
+
+impl TranslateSection {
+    /// The engines behind the cache and quota; a local model is looked for under `data`.
+    /// Fails on a remote engine without its settings.
+    pub fn translation(&self, data: &Path) -> Result<Translation> {
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("Notebridge/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .context("building the HTTP client for translation engines")?;
+        let bridge =
+            Bridge::from_config(&self.bridge, data, client).context("[translate] settings")?;
+        let mut t = Translation::new(bridge, self.quota_per_hour);
+        t.retry_lower_after = Duration::from_secs(self.retry_lower_minutes * 60);
+        Ok(t)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LogSection {
@@ -303,6 +343,14 @@ pub fn load(at: &Location, bind: Option<&str>) -> Result<Config> {
     }
     fig = fig.merge(Env::prefixed("NOTEBRIDGE_").split("__"));
     let mut cfg: Config = fig.extract().context("reading configuration")?;
+    if fig.find_value("translate").is_ok() {
+        cfg.translate.bridge = fig.extract_inner("translate").context("reading [translate]")?;
+    }
+    // The flat alias the issue names; `NOTEBRIDGE_TRANSLATE__ENGINES` is read above.
+    if let Ok(list) = std::env::var("NOTEBRIDGE_TRANSLATE_ENGINES") {
+        let engines = parse_engine_list(&list).context("NOTEBRIDGE_TRANSLATE_ENGINES")?;
+        cfg.translate.bridge.engines = Some(EngineList(engines));
+    }
     if let Some(d) = &at.data {
         cfg.storage.data.clone_from(d);
     }

@@ -7,6 +7,7 @@ mod config;
 mod demo;
 mod serve;
 mod sim;
+mod translate;
 
 use std::path::PathBuf;
 
@@ -65,6 +66,13 @@ enum Command {
         #[command(subcommand)]
         command: sim::SimCommand,
     },
+    /// Translate a text with the configured engines (to check `[translate]`).
+    Translate(translate::TranslateArgs),
+    /// The translation engines: `bridge doctor` checks the local model directories.
+    Bridge {
+        #[command(subcommand)]
+        command: translate::BridgeCommand,
+    },
 }
 
 fn main() -> Result<()> {
@@ -100,6 +108,16 @@ fn main() -> Result<()> {
                 let cfg = config::load(&at, None)?;
                 config::init_logging(&cfg);
                 sim::run(cfg, command).await
+            }
+            Command::Translate(args) => {
+                let cfg = config::load(&at, None)?;
+                config::init_logging(&cfg);
+                translate::run(cfg, args).await
+            }
+            Command::Bridge { command } => {
+                let cfg = config::load(&at, None)?;
+                config::init_logging(&cfg);
+                translate::bridge(cfg, command).await
             }
         }
     })

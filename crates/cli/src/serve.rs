@@ -10,7 +10,8 @@ use crate::demo;
 
 pub async fn run(cfg: Config, seed_demo: bool) -> Result<()> {
     let store = config::open_store(&cfg).await?;
-    let ctx = Ctx::new(store.clone(), config::open_blobs(&cfg)?, cfg.settings()?);
+    let ctx = Ctx::new(store.clone(), config::open_blobs(&cfg)?, cfg.settings()?)
+        .with_translation(cfg.translate.translation(&cfg.storage.data)?);
     if seed_demo {
         demo::seed_if_empty(&ctx).await?;
     }

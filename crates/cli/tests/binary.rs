@@ -417,3 +417,73 @@ async fn bench_spawns_a_server_and_writes_a_report() {
     let md = std::fs::read_to_string(json.with_extension("md")).unwrap();
     assert!(md.contains("| ceiling | healthz |") && md.contains("share of ceiling"), "{md}");
 }
+
+#[tokio::test]
+async fn translate_command_uses_the_configured_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    // The default (no model directory): the dictionary gloss, labelled as one.
+    let out = command(dir.path())
+        .args(["translate", "--from", "zh", "--to", "en", "今天的火锅太辣了 #美食"])
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "today 's hotpot too hot #美食");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gloss, not a translation"));
+    // The language is detected when not given.
+    assert_eq!(
+        run(dir.path(), &["translate", "--to", "zh", "I love hotpot"]).await.trim(),
+        "我爱火锅"
+    );
+
+    // Turned off, by the flat alias or the nested variable or the file: said so, with the reason.
+    let toml = dir.path().join("notebridge.toml");
+    std::fs::write(&toml, "[translate]\nengines = [\"none\"]\nquota_per_hour = 5\n").unwrap();
+    let off: [(&[(&str, &str)], bool); 3] = [
+        (&[("NOTEBRIDGE_TRANSLATE_ENGINES", "none")], false),
+        (&[("NOTEBRIDGE_TRANSLATE__ENGINES", "none")], false),
+        (&[], true),
+    ];
+    for (env, with_file) in off {
+        let mut c = command(dir.path());
+        if with_file {
+            c.arg("--config").arg(&toml);
+        }
+        let out = c
+            .args(["translate", "--to", "en", "你好"])
+            .envs(env.iter().copied())
+            .output()
+            .await
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("no engine is configured") && err.contains("none"), "{env:?}: {err}");
+    }
+    // An unknown engine or a remote engine without its settings stops serve with a reason.
+    for (engines, reason) in [("gloss,deepl", "deepl"), ("openai", "openai")] {
+        let out = command(dir.path())
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .env("NOTEBRIDGE_TRANSLATE_ENGINES", engines)
+            .output()
+            .await
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(reason), "{engines}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn bridge_doctor_says_what_is_missing_and_where_to_get_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["bridge", "doctor"]).await;
+    assert!(out.contains("zh-en") && out.contains("en-zh"), "{out}");
+    assert!(out.contains("missing"), "{out}");
+    assert!(out.contains("Helsinki-NLP/opus-mt-zh-en"), "{out}");
+    // A partial directory: the files still missing are named.
+    let zh_en = dir.path().join("models/translate/zh-en");
+    std::fs::create_dir_all(&zh_en).unwrap();
+    std::fs::write(zh_en.join("vocab.json"), "{}").unwrap();
+    let out = run(dir.path(), &["bridge", "doctor"]).await;
+    assert!(out.contains("config.json") && out.contains("source.spm"), "{out}");
+}

@@ -3,7 +3,7 @@
 //! clear reason; the log gets the cause chain; nobody gets internals.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use nb_app::AppError;
 use serde_json::{Value, json};
@@ -14,11 +14,13 @@ pub struct ApiError {
     pub error: String,
     pub description: Option<String>,
     pub details: Option<Value>,
+    /// Seconds for a `Retry-After` header (429 and 503).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, error: impl Into<String>) -> Self {
-        Self { status, error: error.into(), description: None, details: None }
+        Self { status, error: error.into(), description: None, details: None, retry_after: None }
     }
 
     pub fn bad_request(reason: impl Into<String>) -> Self {
@@ -40,6 +42,7 @@ impl ApiError {
             error: code.to_owned(),
             description: Some(description.into()),
             details: None,
+            retry_after: None,
         }
     }
 
@@ -55,6 +58,7 @@ impl From<AppError> for ApiError {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 error: format!("Validation failed: {v}"),
                 description: None,
+                retry_after: None,
                 details: Some(
                     json!({ v.field: [{ "error": "ERR_INVALID", "description": v.reason }] }),
                 ),
@@ -63,6 +67,7 @@ impl From<AppError> for ApiError {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 error: format!("Validation failed: {what} is already taken"),
                 description: None,
+                retry_after: None,
                 details: Some(
                     json!({ *what: [{ "error": "ERR_TAKEN", "description": format!("{what} is already taken") }] }),
                 ),
@@ -80,6 +85,7 @@ impl From<AppError> for ApiError {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 error: format!("Validation failed: {reason}"),
                 description: None,
+                retry_after: None,
                 details: Some(
                     json!({ "file": [{ "error": "ERR_INVALID", "description": reason }] }),
                 ),
@@ -95,6 +101,12 @@ impl From<AppError> for ApiError {
             AppError::InvalidScope => {
                 Self::oauth(StatusCode::BAD_REQUEST, "invalid_scope", e.to_string())
             }
+            AppError::Unprocessable(why) => Self::unprocessable(why.clone()),
+            AppError::Unavailable(why) => Self::new(StatusCode::SERVICE_UNAVAILABLE, why.clone()),
+            AppError::QuotaExceeded { retry_after_secs } => Self {
+                retry_after: Some(*retry_after_secs),
+                ..Self::new(StatusCode::TOO_MANY_REQUESTS, format!("Rate limit exceeded: {e}"))
+            },
             AppError::Store(store_err) if store_err.is_busy() => {
                 tracing::warn!(error = %store_err, "database busy");
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, "The server is busy; try again shortly")
@@ -116,6 +128,10 @@ impl IntoResponse for ApiError {
         if let Some(d) = self.details {
             body["details"] = d;
         }
-        (self.status, Json(body)).into_response()
+        let mut res = (self.status, Json(body)).into_response();
+        if let Some(v) = self.retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res
     }
 }

@@ -28,6 +28,7 @@ mod notifications;
 mod page;
 mod search;
 mod stats;
+mod translations;
 
 pub use accounts::{AccountRow, NewAccount, Profile, ProfileUpdate};
 pub use apps::{AppRow, CodeRow, NewApp, NewToken, TokenRow, UserToken};
@@ -47,3 +48,4 @@ pub use notes::{AUTHOR_FEED, FeedSql, HOME_FEED, NewNote, NoteView, PUBLIC_FEED,
 pub use notifications::{MarkerRow, NotificationRow};
 pub use page::Page;
 pub use stats::SizeSummary;
+pub use translations::CachedTranslation;

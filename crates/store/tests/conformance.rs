@@ -3,8 +3,9 @@
 mod common;
 
 use nb_store::{
-    Act, BoardRow, BulkCollect, BulkEdge, BulkNotice, EmailConfirmation, MediaRemoval, MediaRow,
-    NewAccount, NewApp, NewComment, NewJob, NewNote, NewToken, Page, Picture, Store, StoreError,
+    Act, BoardRow, BulkCollect, BulkEdge, BulkNotice, CachedTranslation, EmailConfirmation,
+    MediaRemoval, MediaRow, NewAccount, NewApp, NewComment, NewJob, NewNote, NewToken, Page,
+    Picture, Store, StoreError,
 };
 
 conformance!(
@@ -39,6 +40,7 @@ conformance!(
     bulk_writes_keep_counters_exact,
     load_indexes_come_back_on_migrate,
     email_confirmation_expires_and_is_replaced,
+    translation_cache_by_content,
 );
 
 const T0: i64 = 1_764_000_000_000;
@@ -1001,4 +1003,35 @@ async fn email_confirmation_expires_and_is_replaced(s: &Store) {
     assert_eq!(s.account(id(5)).await.unwrap().unwrap().email_confirmed_at, Some(T0 + 7));
     assert_eq!(s.confirm_email("h5", T0).await.unwrap(), None);
     assert!(!s.set_email_confirmed(999, T0).await.unwrap());
+}
+
+fn cached(hash: &str, target: &str, engine: &str, text: &str, at: i64) -> CachedTranslation {
+    CachedTranslation {
+        content_hash: hash.to_owned(),
+        source: "zh-Hans".to_owned(),
+        target: target.to_owned(),
+        engine: engine.to_owned(),
+        kind: if engine == "gloss" { "gloss" } else { "translation" }.to_owned(),
+        text: text.to_owned(),
+        created_at: at,
+    }
+}
+
+async fn translation_cache_by_content(s: &Store) {
+    let hashes = ["a1".to_owned(), "b2".to_owned(), "c3".to_owned()];
+    assert!(s.cached_translations(&hashes, "zh-Hans", "en").await.unwrap().is_empty());
+    let rows = [
+        cached("a1", "en", "gloss", "today hotpot", T0),
+        cached("a1", "en", "openai", "Today's hotpot 🌶️", T0),
+        cached("b2", "en", "gloss", "cat", T0),
+        cached("a1", "ja", "openai", "今日の火鍋", T0),
+    ];
+    s.put_translations(&rows).await.unwrap();
+    let mut got = s.cached_translations(&hashes, "zh-Hans", "en").await.unwrap();
+    got.sort_by(|a, b| (&a.content_hash, &a.engine).cmp(&(&b.content_hash, &b.engine)));
+    assert_eq!(got, rows[..3].to_vec());
+    // Asked again, an engine's newer answer replaces its old one.
+    s.put_translations(&[cached("b2", "en", "gloss", "kitty", T0 + 5)]).await.unwrap();
+    let b2 = s.cached_translations(&hashes[1..2], "zh-Hans", "en").await.unwrap();
+    assert_eq!(b2, vec![cached("b2", "en", "gloss", "kitty", T0 + 5)]);
 }

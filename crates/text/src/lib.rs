@@ -19,7 +19,7 @@ pub mod status;
 pub use error::TextError;
 pub use html::{escape, render_status};
 pub use langid::{Identified, Lang, Part, identify};
-pub use normalize::{Normalizer, normalize, to_simplified};
+pub use normalize::{Normalizer, normalize, to_simplified, to_traditional};
 pub use pinyin::{Tones, pinyin, pinyin_string};
 pub use segment::{char_ngrams, segment};
 pub use status::{Segment, parse_status, tag_key};

@@ -86,6 +86,16 @@ pub fn to_simplified(text: &str) -> String {
     }
 }
 
+/// Simplified → Traditional (OpenCC `s2t`, loaded on first use); the text unchanged if OpenCC's
+/// tables are missing.
+pub fn to_traditional(text: &str) -> String {
+    static S2T: OnceLock<Option<OpenCC>> = OnceLock::new();
+    match S2T.get_or_init(|| OpenCC::from_config(BuiltinConfig::S2t).ok()) {
+        Some(cc) => cc.convert(text),
+        None => text.to_owned(),
+    }
+}
+
 /// Whether `c` is invisible or a formatting control that an evader can slip into a word.
 pub fn is_invisible(c: char) -> bool {
     matches!(c,

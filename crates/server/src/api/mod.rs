@@ -78,6 +78,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/v1/statuses/{id}/unbookmark", post(statuses::unbookmark))
         .route("/v1/statuses/{id}/favourited_by", get(statuses::favourited_by))
         .route("/v1/statuses/{id}/context", get(statuses::context))
+        .route("/v1/statuses/{id}/translate", post(statuses::translate))
+        .route("/v1/instance/translation_languages", get(instance::translation_languages))
         .route("/v1/favourites", get(collections::favourites))
         .route("/v1/bookmarks", get(collections::bookmarks))
         .route("/v1/boards", get(collections::my_boards).post(collections::create_board))

@@ -5,6 +5,7 @@ use nb_app::comments::{self, NewReply};
 use nb_app::engagement;
 use nb_app::notes::{self, Compose};
 use nb_app::posts::{self, Post};
+use nb_app::translate;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -216,4 +217,24 @@ pub async fn context(
         ancestors: before.iter().map(|p| entities::post_status(&base, p, &view)).collect(),
         descendants: after.iter().map(|p| entities::post_status(&base, p, &view)).collect(),
     })
+}
+
+#[derive(Deserialize, Default)]
+pub struct TranslateParams {
+    /// The language to translate into; default the reader's interface language.
+    lang: Option<String>,
+}
+
+/// Mastodon's `POST /api/v1/statuses/:id/translate`, for notes and comments alike.
+pub async fn translate(
+    State(s): State<AppState>,
+    auth: Auth,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+    Input(p): Input<TranslateParams>,
+) -> Result<RawJson, ApiError> {
+    let me = auth.user("read:statuses")?;
+    let t = translate::post(&s.ctx, me, path_id(&id)?, p.lang.as_deref()).await?;
+    let view = entities::view_of(&s.ctx, Some(me.id), std::slice::from_ref(&t.post)).await?;
+    entities::raw(&entities::translation(&base, &t, &view))
 }

@@ -17,3 +17,4 @@ mod notifications;
 mod oauth;
 mod statuses;
 mod timelines;
+mod translate;

@@ -6,6 +6,7 @@ pub mod smtp;
 
 use std::net::SocketAddr;
 
+use nb_app::translate::Translation;
 use nb_app::{BlobStore, Ctx, Settings, Store, StoreOptions};
 use nb_server::{AppState, ServerConfig};
 use serde_json::{Value, json};
@@ -23,13 +24,27 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_with(settings: Settings, config: ServerConfig) -> TestApp {
+    spawn_ctx(settings, config, |ctx| ctx).await
+}
+
+/// The app with these translation engines and quotas.
+pub async fn spawn_translating(translation: Translation) -> TestApp {
+    spawn_ctx(Settings::default(), ServerConfig::default(), |ctx| ctx.with_translation(translation))
+        .await
+}
+
+async fn spawn_ctx(
+    settings: Settings,
+    config: ServerConfig,
+    f: impl FnOnce(Ctx) -> Ctx,
+) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open_sqlite(&dir.path().join("test.db"), &StoreOptions::default())
         .await
         .expect("open store");
     store.migrate().await.expect("migrate");
     let blobs = BlobStore::local(dir.path()).expect("blob store");
-    let ctx = Ctx::new(store, blobs, settings);
+    let ctx = f(Ctx::new(store, blobs, settings));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let state = AppState::new(ctx.clone(), config);

@@ -11,11 +11,13 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 mod status;
+mod translation;
 
 pub use status::{
     MediaJson, RawJson, StatusJson, comment_status, media_attachment, post_for, post_status, posts,
     raw, status, status_for, statuses, view_of,
 };
+pub use translation::{TranslationJson, translation};
 
 use crate::error::ApiError;
 use crate::time_fmt::{date, iso8601};

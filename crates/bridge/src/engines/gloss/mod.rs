@@ -1,12 +1,18 @@
-//! Engine `gloss`: an offline word-by-word dictionary gloss from Chinese into English.
+//! Engine `gloss`: an offline word-by-word dictionary gloss between Chinese and English.
 //!
-//! Text is cut into words by `nb_text::segment` (jieba); each word is looked up in a pruned
-//! CC-CEDICT (`data/gloss_zh_en.tsv.gz`, CC BY-SA 4.0, see `data/SOURCES.md`), and a word the
-//! dictionary lacks is glossed character by character. Placeholders, Latin words and digits
-//! pass through. The result reads like `today 's hotpot too hot` — useful to get the gist,
-//! never a translation, so every result is labelled [`Kind::Gloss`].
+//! Chinese → English: text is cut into words by `nb_text::segment` (jieba); each word is looked
+//! up in a pruned CC-CEDICT (`data/gloss_zh_en.tsv.gz`, CC BY-SA 4.0, see `data/SOURCES.md`),
+//! and a word the dictionary lacks is glossed character by character. The result reads like
+//! `today 's hotpot too hot`.
 //!
-//! The dictionary (about 1 MB unpacked) is decompressed on first use.
+//! English → Chinese: phrases of up to three words, then single words (with plural, `-ing`,
+//! `-ed` and `'s` endings taken off when the word itself is missing), are looked up in the
+//! reverse dictionary made from the same data (`data/gloss_en_zh.tsv.gz`); unknown words stay
+//! as they are. `I love hotpot` reads `我爱火锅`.
+//!
+//! Either way placeholders and digits pass through, and the result is useful for the gist but
+//! never a translation: every result is labelled [`Kind::Gloss`]. Each dictionary (about 1 MB
+//! unpacked) is decompressed on first use.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -14,34 +20,45 @@ use std::sync::OnceLock;
 
 use flate2::read::GzDecoder;
 use nb_text::script::{Script, script_of};
-use nb_text::{Lang, segment, to_simplified};
+use nb_text::{Lang, segment, to_simplified, to_traditional};
 
 use crate::error::TranslateError;
 use crate::lang::is_chinese;
 use crate::translator::{BoxFuture, Kind, Outcome, Translated, Translator};
 
-const DICT_GZ: &[u8] = include_bytes!("../../data/gloss_zh_en.tsv.gz");
+pub mod english;
 
-/// The Chinese→English dictionary of the gloss engine.
+const DICT_GZ: &[u8] = include_bytes!("../../../data/gloss_zh_en.tsv.gz");
+const EN_DICT_GZ: &[u8] = include_bytes!("../../../data/gloss_en_zh.tsv.gz");
+
+/// A dictionary of the gloss engine: Chinese→English words, or English→Chinese.
 #[derive(Debug, Default)]
 pub struct Dictionary {
     words: HashMap<String, String>,
 }
 
 impl Dictionary {
-    /// The dictionary shipped in the crate (decompressed once).
+    /// The Chinese→English dictionary shipped in the crate (decompressed once).
     pub fn builtin() -> &'static Dictionary {
         static D: OnceLock<Dictionary> = OnceLock::new();
-        D.get_or_init(|| {
-            let mut raw = String::new();
-            match GzDecoder::new(DICT_GZ).read_to_string(&mut raw) {
-                Ok(_) => Dictionary::parse(&raw),
-                Err(e) => {
-                    tracing::error!(error = %e, "the built-in gloss dictionary is corrupt");
-                    Dictionary::default()
-                }
+        D.get_or_init(|| Dictionary::unpack(DICT_GZ))
+    }
+
+    /// The English→Chinese dictionary shipped in the crate (decompressed once).
+    pub fn builtin_en() -> &'static Dictionary {
+        static D: OnceLock<Dictionary> = OnceLock::new();
+        D.get_or_init(|| Dictionary::unpack(EN_DICT_GZ))
+    }
+
+    fn unpack(gz: &[u8]) -> Dictionary {
+        let mut raw = String::new();
+        match GzDecoder::new(gz).read_to_string(&mut raw) {
+            Ok(_) => Dictionary::parse(&raw),
+            Err(e) => {
+                tracing::error!(error = %e, "a built-in gloss dictionary is corrupt");
+                Dictionary::default()
             }
-        })
+        }
     }
 
     /// Read `word<TAB>gloss` lines.
@@ -167,7 +184,7 @@ impl Translator for GlossEngine {
     }
 
     fn supports(&self, source: Lang, target: Lang) -> bool {
-        is_chinese(source) && target == Lang::En
+        (is_chinese(source) && target == Lang::En) || (source == Lang::En && is_chinese(target))
     }
 
     fn translate<'a>(
@@ -184,16 +201,16 @@ impl Translator for GlossEngine {
                     to: target.tag(),
                 });
             }
-            let dict = Dictionary::builtin();
+            let gloss = |t: &String| match (source, target) {
+                (Lang::En, Lang::ZhHant) => to_traditional(&english::gloss(t)),
+                (Lang::En, _) => english::gloss(t),
+                (Lang::ZhHant, _) => Dictionary::builtin().gloss(&to_simplified(t)),
+                _ => Dictionary::builtin().gloss(t),
+            };
             Ok(texts
                 .iter()
                 .map(|t| {
-                    let text = if source == Lang::ZhHant { to_simplified(t) } else { t.clone() };
-                    Ok(Translated {
-                        text: dict.gloss(&text),
-                        engine: "gloss".into(),
-                        kind: Kind::Gloss,
-                    })
+                    Ok(Translated { text: gloss(t), engine: "gloss".into(), kind: Kind::Gloss })
                 })
                 .collect())
         })
@@ -219,7 +236,10 @@ mod tests {
         let out = out.ok().and_then(|v| v.into_iter().next()).and_then(Result::ok);
         let t = out.as_ref().map(|t| (t.kind, t.engine.as_str()));
         assert_eq!(t, Some((Kind::Gloss, "gloss")));
-        let err = e.translate(&["hi".to_string()], Lang::En, Lang::ZhHans).await;
+        let err = e.translate(&["hi".to_string()], Lang::En, Lang::Ja).await;
         assert!(matches!(err, Err(TranslateError::Unsupported { .. })));
+        let out = e.translate(&["I love hotpot".to_string()], Lang::En, Lang::ZhHans).await;
+        let text = out.ok().and_then(|v| v.into_iter().next()).and_then(Result::ok).map(|t| t.text);
+        assert_eq!(text.as_deref(), Some("我爱火锅"));
     }
 }
