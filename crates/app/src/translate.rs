@@ -181,7 +181,7 @@ pub async fn post(
         texts.push(title);
     }
     texts.extend(described.iter().map(|m| m.description.as_str()));
-    let mut out = texts_for(ctx, viewer.id, &texts, source, target).await?.into_iter();
+    let mut out = texts_for(ctx, Some(viewer.id), &texts, source, target).await?.into_iter();
     let body = out.next().ok_or_else(|| AppError::Internal("translation lost the text".into()))?;
     let title = if title.trim().is_empty() { None } else { out.next() };
     let descriptions = described.iter().map(|m| m.id).zip(out).collect();
@@ -189,10 +189,11 @@ pub async fn post(
 }
 
 /// Translate texts through the cache and the bridge; one result per text, in order. A text
-/// given twice (two photos with one description) is looked up and translated once.
+/// given twice (two photos with one description) is looked up and translated once. Engine
+/// calls count against `account`'s quota; `None` (the server itself) has none.
 pub async fn texts_for(
     ctx: &Ctx,
-    account: i64,
+    account: Option<i64>,
     texts: &[&str],
     source: Lang,
     target: Lang,
@@ -217,7 +218,9 @@ pub async fn texts_for(
     let missing: Vec<usize> = (0..unique.len()).filter(|&i| results[i].is_none()).collect();
     if !missing.is_empty() {
         metrics::counter!(CACHE_MISSES).increment(missing.len() as u64);
-        t.charge(account, u32::try_from(missing.len()).unwrap_or(u32::MAX), now)?;
+        if let Some(account) = account {
+            t.charge(account, u32::try_from(missing.len()).unwrap_or(u32::MAX), now)?;
+        }
         let send: Vec<String> = missing.iter().map(|&i| unique[i].to_owned()).collect();
         let outcomes = t.bridge.translate_each(&send, source, target).await;
         let mut rows = Vec::new();
