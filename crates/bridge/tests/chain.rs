@@ -148,7 +148,7 @@ async fn a_reply_that_loses_a_placeholder_falls_back_whole_to_the_next_engine() 
 #[tokio::test]
 async fn no_engine_for_a_pair_is_an_error() {
     let bridge = Bridge::builder().engine(Arc::new(GlossEngine), Duration::from_secs(1)).build();
-    let out = bridge.translate_each(&["hello world".into()], Lang::En, Lang::ZhHans).await;
+    let out = bridge.translate_each(&["hello world".into()], Lang::En, Lang::Ja).await;
     assert!(matches!(&out[0], Err(TranslateError::Unsupported { .. })), "{out:?}");
     let empty = Bridge::builder().build();
     let out = empty.translate_each(&["你好".into()], Lang::ZhHans, Lang::En).await;
