@@ -1,5 +1,6 @@
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -7,6 +8,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::bulk::BulkConn;
 use crate::error::{Result, StoreError};
 
 /// A value bound to a query in [`Store::explain`].
@@ -45,7 +47,7 @@ impl Default for StoreOptions {
 
 #[derive(Debug, Clone)]
 pub(crate) enum Db {
-    Sqlite { writer: SqlitePool, reader: SqlitePool },
+    Sqlite { writer: SqlitePool, reader: SqlitePool, bulk: Arc<BulkConn> },
     Postgres(PgPool),
 }
 
@@ -124,7 +126,8 @@ impl Store {
             .max_connections(opts.max_connections)
             .connect_with(base.read_only(true).pragma("mmap_size", "8589934592"))
             .await?;
-        Ok(Self { db: Db::Sqlite { writer, reader } })
+        let bulk = Arc::new(BulkConn::new(path.to_owned(), opts.writer_cache_mib));
+        Ok(Self { db: Db::Sqlite { writer, reader, bulk } })
     }
 
     /// `SELECT id FROM table WHERE id = $1`, locking the row on PostgreSQL (SQLite has one
@@ -201,9 +204,11 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.db {
-            Db::Sqlite { writer, reader } => {
+            Db::Sqlite { writer, reader, bulk } => {
                 reader.close().await;
+                // Waits for a running batch too: each holds the writer while it runs.
                 writer.close().await;
+                bulk.close();
             }
             Db::Postgres(pool) => pool.close().await,
         }

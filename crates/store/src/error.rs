@@ -15,6 +15,12 @@ pub enum StoreError {
     BadUrl(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// From the SQLite connection of the bulk writes (rusqlite).
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A blocking database call was cancelled (the runtime is shutting down).
+    #[error("the database call was cancelled")]
+    Cancelled,
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -33,6 +39,22 @@ impl StoreError {
         }
         StoreError::Database(err)
     }
+
+    /// [`StoreError::conflict_on`] for the bulk connection: SQLite names the column in its
+    /// message (`UNIQUE constraint failed: accounts.email`).
+    pub(crate) fn conflict_on_lite(err: rusqlite::Error, columns: &[&'static str]) -> Self {
+        if let rusqlite::Error::SqliteFailure(e, Some(message)) = &err
+            && matches!(
+                e.extended_code,
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            )
+            && let Some(c) = columns.iter().find(|c| message.contains(*c))
+        {
+            return StoreError::Conflict(c);
+        }
+        StoreError::Sqlite(err)
+    }
 }
 
 impl StoreError {
@@ -43,6 +65,10 @@ impl StoreError {
             StoreError::Database(e) => {
                 e.as_database_error().is_some_and(|d| d.message().contains("database is locked"))
             }
+            StoreError::Sqlite(e) => matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ),
             _ => false,
         }
     }

@@ -1,8 +1,9 @@
 //! Persistence for Notebridge: one API, two backends.
 //!
 //! SQLite is the embedded default (WAL, foreign keys, one writer connection and a pool of
-//! readers); PostgreSQL is for scale-out. Both run the *same* SQL text wherever standard SQL
-//! allows it: sqlx's SQLite driver reads `$1`-style placeholders as positional arguments, so a
+//! readers; bulk batches run on a rusqlite connection that takes the writer's turn, see
+//! `bulk/lite.rs`); PostgreSQL is for scale-out. Both run the *same* SQL text wherever standard
+//! SQL allows it: sqlx's SQLite driver reads `$1`-style placeholders as positional arguments, so a
 //! query is written once and the [`on_read!`]/[`on_write!`] macros compile it against each
 //! backend's native driver. Where the dialects differ, a method matches on the backend itself.
 //! The conformance suite in `tests/` runs unchanged against both and is the check that they agree.

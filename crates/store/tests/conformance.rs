@@ -38,6 +38,7 @@ conformance!(
     removing_media_enqueues_blob_release,
     profile_pictures_release_what_they_replace,
     bulk_writes_keep_counters_exact,
+    bulk_batches_skip_stored_rows_and_take_turns_with_single_writes,
     load_indexes_come_back_on_migrate,
     email_confirmation_expires_and_is_replaced,
     translation_cache_by_content,
@@ -939,6 +940,53 @@ async fn bulk_writes_keep_counters_exact(s: &Store) {
     let again = vec![account(7, "fresh"), taken];
     assert!(matches!(s.bulk_insert_accounts(&again).await, Err(StoreError::Conflict("handle"))));
     assert!(s.account(id(7)).await.unwrap().is_none());
+}
+
+async fn bulk_batches_skip_stored_rows_and_take_turns_with_single_writes(s: &Store) {
+    let (ann, bob, n1) = two_members_and_a_note(s).await;
+    let cy = account(3, "cy");
+    s.insert_account(&cy).await.unwrap();
+    let cy = cy.id;
+    let edge = |n: i64, actor: i64, target: i64| BulkEdge { id: id(n), actor, target, at: T0 + n };
+    // Rows stored by the single writes, then batches that repeat them and repeat themselves.
+    assert!(s.like(bob, n1, act(1)).await.unwrap());
+    assert!(s.follow(bob, ann, act(2)).await.unwrap());
+    s.bulk_like(&[edge(800, bob, n1), edge(801, cy, n1), edge(802, cy, n1), edge(803, ann, n1)])
+        .await
+        .unwrap();
+    let one = s.note(n1).await.unwrap().unwrap();
+    assert_eq!(one.likes_count, 3);
+    assert_eq!(one.explore_score, nb_store::explore_score(one.created_at, 3, 0, 0));
+    assert_eq!(s.likers(n1, &Page::newest(10)).await.unwrap().len(), 3);
+    s.bulk_follow(&[edge(810, bob, ann), edge(811, cy, ann), edge(812, cy, ann)]).await.unwrap();
+    let counts = |a: nb_store::AccountRow| (a.followers_count, a.following_count);
+    assert_eq!(counts(s.account(ann).await.unwrap().unwrap()), (2, 0));
+    assert_eq!(counts(s.account(bob).await.unwrap().unwrap()), (0, 1));
+    assert_eq!(counts(s.account(cy).await.unwrap().unwrap()), (0, 1));
+    // A batch that fails (a like of a note that does not exist) writes nothing, and the next
+    // batch goes through.
+    let n2 = id(11);
+    s.insert_note(&note(11, ann, "second")).await.unwrap();
+    assert!(s.bulk_like(&[edge(820, bob, n2), edge(821, bob, id(99_999))]).await.is_err());
+    assert_eq!(s.note(n2).await.unwrap().unwrap().likes_count, 0);
+    assert!(s.likers(n2, &Page::newest(10)).await.unwrap().is_empty());
+    // Batches and single writes at once take turns; none fails or loses a count.
+    let likes = [edge(830, ann, n2), edge(831, bob, n2), edge(832, cy, n2)];
+    let third = note(12, bob, "third");
+    let follows = [edge(840, ann, cy), edge(841, ann, bob)];
+    let (a, b, c) =
+        tokio::join!(s.bulk_like(&likes), s.insert_note(&third), s.bulk_follow(&follows),);
+    a.unwrap();
+    b.unwrap();
+    c.unwrap();
+    let (like_again, follow_again) =
+        tokio::join!(s.like(cy, n2, act(3)), s.follow(cy, bob, act(4)));
+    assert!(!like_again.unwrap());
+    assert!(follow_again.unwrap());
+    assert_eq!(s.note(n2).await.unwrap().unwrap().likes_count, 3);
+    assert_eq!(counts(s.account(bob).await.unwrap().unwrap()), (2, 1));
+    assert_eq!(counts(s.account(ann).await.unwrap().unwrap()), (2, 2));
+    assert_eq!(s.account(bob).await.unwrap().unwrap().notes_count, 1);
 }
 
 async fn load_indexes_come_back_on_migrate(s: &Store) {
