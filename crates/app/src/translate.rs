@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use nb_bridge::config::EngineList;
+use nb_bridge::lang::is_chinese;
 use nb_bridge::{Bridge, EngineKind, Kind, TranslateConfig};
 use nb_store::{AccountRow, CachedTranslation};
 use nb_text::Lang;
@@ -279,7 +280,7 @@ async fn cached(
         .map(|b| {
             b.map(|(_, row)| {
                 metrics::counter!(CACHE_HITS, "engine" => row.engine.clone()).increment(1);
-                Rendered { kind: kind_of(&row.kind), text: row.text, engine: row.engine }
+                Rendered { kind: Kind::parse(&row.kind), text: row.text, engine: row.engine }
             })
         })
         .collect())
@@ -296,18 +297,6 @@ pub fn source_language(declared: Option<&str>, text: &str) -> Option<Lang> {
         .and_then(nb_bridge::lang::parse)
         .or_else(|| nb_text::identify(text).map(|i| i.primary()))
         .filter(|l| *l != Lang::Other)
-}
-
-fn is_chinese(l: Lang) -> bool {
-    matches!(l, Lang::ZhHans | Lang::ZhHant)
-}
-
-fn kind_of(s: &str) -> Kind {
-    match s {
-        "gloss" => Kind::Gloss,
-        "original" => Kind::Original,
-        _ => Kind::Translation,
-    }
 }
 
 /// SHA-256 of the text, hex: the cache key.

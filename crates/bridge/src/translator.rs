@@ -35,6 +35,15 @@ impl Kind {
             Kind::Original => "original",
         }
     }
+
+    /// The inverse of [`Kind::as_str`]; anything else reads as a translation.
+    pub fn parse(s: &str) -> Kind {
+        match s {
+            "gloss" => Kind::Gloss,
+            "original" => Kind::Original,
+            _ => Kind::Translation,
+        }
+    }
 }
 
 /// One translated text.
