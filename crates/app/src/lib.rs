@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod password;
 pub mod posts;
 pub mod search;
+pub mod sessions;
 pub mod social;
 pub mod translate;
 

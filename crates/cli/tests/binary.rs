@@ -256,9 +256,12 @@ async fn demo_seeds_a_living_community_once() {
         .unwrap()
         .to_owned();
     assert_eq!(http.get(photo).send().await.unwrap().status(), 200);
-    let landing = http.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
+    let explore = http.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(explore.matches(r#"<article class="card">"#).count(), 24, "a full Explore page");
     let newest = notes[0]["title"].as_str().unwrap();
-    assert!(landing.contains(&escape(newest)), "the landing page lists {newest:?}");
+    let id = notes[0]["id"].as_str().unwrap();
+    let page = http.get(format!("{base}/notes/{id}")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&escape(newest)), "the note page shows {newest:?}");
 
     // A second start finds the members and seeds nothing.
     server.start_kill().unwrap();
@@ -268,10 +271,10 @@ async fn demo_seeds_a_living_community_once() {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
         .replace('\'', "&#39;")
 }
 

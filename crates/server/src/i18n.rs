@@ -12,25 +12,62 @@ use unic_langid::LanguageIdentifier;
 const SOURCES: [(&str, &str); 2] =
     [("en", include_str!("../i18n/en.ftl")), ("zh-CN", include_str!("../i18n/zh-CN.ftl"))];
 
-/// One bundle per source, English first (the fallback).
+/// The marker pseudo-locale: English with every message wrapped in ⟦…⟧, so a test can find
+/// interface text that does not come from the Fluent files (`?lang=x-pseudo`).
+pub const PSEUDO: &str = "x-pseudo";
+
+/// One bundle per source, English first (the fallback), then the pseudo-locale.
 struct Catalog {
-    bundles: [(&'static str, FluentBundle<FluentResource>); SOURCES.len()],
+    bundles: Vec<(&'static str, FluentBundle<FluentResource>)>,
+}
+
+fn bundle(tag: &'static str, src: String) -> (&'static str, FluentBundle<FluentResource>) {
+    let id: LanguageIdentifier = tag.parse().unwrap_or_default();
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // No Unicode isolation marks: the text goes into HTML, not a bidi-mixed UI.
+    bundle.set_use_isolating(false);
+    // The files are ours and tested (`every_key_in_both_languages`).
+    let resource = FluentResource::try_new(src).unwrap_or_else(|(r, _)| r);
+    let _ = bundle.add_resource(resource);
+    (tag, bundle)
 }
 
 fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| Catalog {
-        bundles: SOURCES.map(|(tag, src)| {
-            let id: LanguageIdentifier = tag.parse().unwrap_or_default();
-            let mut bundle = FluentBundle::new_concurrent(vec![id]);
-            // No Unicode isolation marks: the text goes into HTML, not a bidi-mixed UI.
-            bundle.set_use_isolating(false);
-            // The files are ours and tested (`every_key_in_both_languages`).
-            let resource = FluentResource::try_new((*src).to_owned()).unwrap_or_else(|(r, _)| r);
-            let _ = bundle.add_resource(resource);
-            (tag, bundle)
-        }),
+    CATALOG.get_or_init(|| {
+        let mut bundles: Vec<_> =
+            SOURCES.iter().map(|(tag, src)| bundle(tag, (*src).to_owned())).collect();
+        bundles.push(bundle(PSEUDO, pseudo(SOURCES[0].1)));
+        Catalog { bundles }
     })
+}
+
+/// Wrap every message of a Fluent source in ⟦…⟧ (multi-line messages included).
+fn pseudo(src: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    let close = |out: &mut Vec<String>| {
+        if let Some(last) = out.iter_mut().rev().find(|l| !l.trim().is_empty()) {
+            last.push('⟧');
+        }
+    };
+    for line in src.lines() {
+        let starts = !line.starts_with([' ', '#', '[', '*', '}']) && line.contains(" = ");
+        if starts || line.starts_with('#') {
+            if open {
+                close(&mut out);
+            }
+            open = starts;
+        }
+        match line.split_once(" = ").filter(|_| starts) {
+            Some((key, value)) => out.push(format!("{key} = ⟦{value}")),
+            None => out.push(line.to_owned()),
+        }
+    }
+    if open {
+        close(&mut out);
+    }
+    out.join("\n")
 }
 
 /// One locale's strings.
@@ -78,7 +115,7 @@ impl Locale {
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
         for (_, tag) in ranked {
-            if catalog().bundles.iter().any(|(t, _)| primary(t) == primary(tag)) {
+            if SOURCES.iter().any(|(t, _)| primary(t) == primary(tag)) {
                 return Locale::get(tag);
             }
         }
@@ -95,6 +132,11 @@ impl Locale {
         let mut args = FluentArgs::new();
         args.set(name.to_owned(), value.into());
         self.format(key, Some(&args)).into_owned()
+    }
+
+    /// The message `key` with several arguments.
+    pub fn with_args(&self, key: &str, args: &FluentArgs) -> String {
+        self.format(key, Some(args)).into_owned()
     }
 
     fn format(&self, key: &str, args: Option<&FluentArgs>) -> Cow<'static, str> {
@@ -119,7 +161,7 @@ impl Locale {
 
     /// The other interface language, for the switch link.
     pub fn other(&self) -> &'static str {
-        if self.lang == "en" { "zh-CN" } else { "en" }
+        if self.lang == "zh-CN" { "en" } else { "zh-CN" }
     }
 }
 
@@ -152,11 +194,23 @@ mod tests {
     }
 
     #[test]
+    fn pseudo_locale_wraps_every_message() {
+        let p = Locale::get(PSEUDO);
+        assert_eq!(p.lang, PSEUDO);
+        assert_eq!(p.t("site-name"), "⟦Notebridge⟧");
+        assert_eq!(p.t1("card-photos", "count", 3), "⟦3 photos⟧");
+        for k in keys(SOURCES[0].1) {
+            let text = p.t(k);
+            assert!(text.starts_with('⟦') && text.ends_with('⟧'), "{k}: {text}");
+        }
+    }
+
+    #[test]
     fn negotiation() {
         assert_eq!(Locale::negotiate(None, Some("zh-TW,zh;q=0.9,en;q=0.8")).lang, "zh-CN");
         assert_eq!(Locale::negotiate(None, Some("fr-FR, en;q=0.5")).lang, "en");
         assert_eq!(Locale::negotiate(Some("zh-cn"), Some("en")).lang, "zh-CN");
         assert_eq!(Locale::negotiate(None, None).lang, "en");
-        assert_eq!(Locale::get("en").t1("landing-photos", "count", 3), "3 photos");
+        assert_eq!(Locale::get("en").t1("card-photos", "count", 3), "3 photos");
     }
 }

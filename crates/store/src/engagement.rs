@@ -87,6 +87,25 @@ const FAVOURITES: FeedSql =
     FeedSql { desc: acted_notes!("likes", "DESC"), asc: acted_notes!("likes", "ASC") };
 const COLLECTED: FeedSql =
     FeedSql { desc: acted_notes!("collects", "DESC"), asc: acted_notes!("collects", "ASC") };
+/// A member's collects in their public boards, most recent first.
+macro_rules! public_collects {
+    ($dir:literal) => {
+        note_view!(
+            "page.id",
+            concat!(
+                "(SELECT c.note_id, c.id FROM collects c JOIN boards b ON b.id = c.board_id \
+                  WHERE c.account_id = $1 AND b.visibility = 'public' AND c.id < $2 AND c.id > $3 \
+                  ORDER BY c.id ",
+                $dir,
+                " LIMIT $4) page JOIN notes n ON n.id = page.note_id"
+            ),
+            "1 = 1",
+            concat!("page.id ", $dir)
+        )
+    };
+}
+const PUBLIC_COLLECTED: FeedSql =
+    FeedSql { desc: public_collects!("DESC"), asc: public_collects!("ASC") };
 const LIKERS: FeedSql = FeedSql {
     desc: profile_list!("likes", "note_id", "account_id", "DESC"),
     asc: profile_list!("likes", "note_id", "account_id", "ASC"),
@@ -154,6 +173,23 @@ impl Store {
     /// The notes a member collected (any board), most recent first; `cursor` is the collect id.
     pub async fn collected_notes(&self, account: i64, page: &Page) -> Result<Vec<NoteView>> {
         self.keyed_page(&COLLECTED, account, page).await
+    }
+
+    /// The notes in a member's public boards, most recent collect first.
+    pub async fn public_collected_notes(&self, account: i64, page: &Page) -> Result<Vec<NoteView>> {
+        self.keyed_page(&PUBLIC_COLLECTED, account, page).await
+    }
+
+    /// How many likes and collects a member's notes received in all (a profile's figure).
+    pub async fn likes_and_collects_received(&self, account: i64) -> Result<i64> {
+        let (n,): (i64,) = on_read!(self, |p| sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(likes_count + collects_count), 0) AS BIGINT) \
+             FROM notes WHERE author_id = $1"
+        )
+        .bind(account)
+        .fetch_one(p)
+        .await)?;
+        Ok(n)
     }
 
     /// Who liked a note, most recent first; `cursor` is the like id.
@@ -251,6 +287,18 @@ impl Store {
         .bind(owner)
         .fetch_all(p)
         .await)?)
+    }
+
+    /// The board of the member's that holds this note, if they collected it.
+    pub async fn board_of_collect(&self, account: i64, note: i64) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = on_read!(self, |p| sqlx::query_as(
+            "SELECT board_id FROM collects WHERE account_id = $1 AND note_id = $2"
+        )
+        .bind(account)
+        .bind(note)
+        .fetch_optional(p)
+        .await)?;
+        Ok(row.map(|(b,)| b))
     }
 
     /// Collect a note into `board` (the caller checked the board is the member's). Collecting

@@ -28,6 +28,7 @@ mod notes;
 mod notifications;
 mod page;
 mod search;
+mod sessions;
 mod stats;
 mod translations;
 

@@ -42,6 +42,7 @@ conformance!(
     load_indexes_come_back_on_migrate,
     email_confirmation_expires_and_is_replaced,
     translation_cache_by_content,
+    web_sessions_expire_and_end,
 );
 
 const T0: i64 = 1_764_000_000_000;
@@ -354,6 +355,12 @@ async fn collects_move_between_boards(s: &Store) {
     s.insert_board(&trips).await.unwrap();
     assert!(s.collect(bob, n, default.id, act(1)).await.unwrap());
     assert!(!s.collect(bob, n, trips.id, act(2)).await.unwrap(), "a second collect moves it");
+    assert_eq!(s.board_of_collect(bob, n).await.unwrap(), Some(trips.id));
+    // Only collects in public boards show on the profile.
+    let public = s.public_collected_notes(bob, &Page::newest(10)).await.unwrap();
+    assert_eq!(public.iter().map(|n| n.id).collect::<Vec<_>>(), vec![n]);
+    assert_eq!(s.likes_and_collects_received(ann).await.unwrap(), 1);
+    assert_eq!(s.likes_and_collects_received(bob).await.unwrap(), 0);
     assert_eq!(s.board(default.id).await.unwrap().unwrap().notes_count, 0);
     assert_eq!(s.board(trips.id).await.unwrap().unwrap().notes_count, 1);
     assert_eq!(s.note(n).await.unwrap().unwrap().collects_count, 1);
@@ -1082,4 +1089,20 @@ async fn translation_cache_by_content(s: &Store) {
     s.put_translations(&[cached("b2", "en", "gloss", "kitty", T0 + 5)]).await.unwrap();
     let b2 = s.cached_translations(&hashes[1..2], "zh-Hans", "en").await.unwrap();
     assert_eq!(b2, vec![cached("b2", "en", "gloss", "kitty", T0 + 5)]);
+}
+
+async fn web_sessions_expire_and_end(s: &Store) {
+    s.insert_account(&account(1, "ana")).await.unwrap();
+    s.create_session("h1", id(1), T0, T0 + 1_000).await.unwrap();
+    s.create_session("h2", id(1), T0, T0 + 10).await.unwrap();
+    let who = s.session_account("h1", T0 + 5).await.unwrap().expect("live session");
+    assert_eq!(who.handle, "ana");
+    assert!(s.session_account("h2", T0 + 10).await.unwrap().is_none(), "expired");
+    assert!(s.session_account("nope", T0).await.unwrap().is_none());
+    // Ending one session sweeps the expired ones too; the other live one stays.
+    s.create_session("h3", id(1), T0, T0 + 1_000).await.unwrap();
+    s.delete_session("h1", T0 + 20).await.unwrap();
+    assert!(s.session_account("h1", T0 + 21).await.unwrap().is_none());
+    assert!(s.session_account("h3", T0 + 21).await.unwrap().is_some());
+    s.delete_session("h1", T0 + 20).await.unwrap();
 }

@@ -6,7 +6,7 @@ use axum::response::Response;
 use nb_app::{AppError, accounts};
 use serde::Deserialize;
 
-use super::pages::{self, Message};
+use super::pages::{self, Chrome, Message};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -44,8 +44,7 @@ pub async fn show(
             return pages::render(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 &Message {
-                    t,
-                    switch_url,
+                    c: Chrome::bare(t, switch_url),
                     heading: t.t("error-title"),
                     text: t.t("error-text"),
                     code: None,
@@ -53,5 +52,5 @@ pub async fn show(
             );
         }
     };
-    pages::render(status, &Message { t, switch_url, heading, text, code: None })
+    pages::render(status, &Message { c: Chrome::bare(t, switch_url), heading, text, code: None })
 }

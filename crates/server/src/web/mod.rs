@@ -1,28 +1,69 @@
-//! Web pages and operational endpoints. The full web app arrives with its own issue; this slice
-//! serves health checks, static assets, the landing page, the OAuth login and consent page and
-//! the email confirmation page.
+//! The web app: server-rendered pages (askama) with a little plain script, every asset served
+//! by the binary. Also health checks, the OAuth consent page and email confirmation.
 
+mod account;
 mod assets;
+mod compose;
 mod confirm;
+mod explore;
+mod format;
 mod health;
-mod landing;
+mod note;
+mod notices;
 mod oauth;
 mod pages;
+mod profile;
+mod respond;
+mod views;
+mod visitor;
 
 use axum::Router;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 
 use crate::state::AppState;
 
 pub fn routes(state: &AppState) -> Router<AppState> {
+    use crate::limits;
+    macro_rules! limit {
+        ($f:expr) => {
+            axum::middleware::from_fn_with_state(state.clone(), $f)
+        };
+    }
     Router::new()
-        .route("/", get(landing::page))
+        .route("/", get(explore::explore))
+        .route("/following", get(explore::following))
+        .route("/tags/{tag}", get(explore::tag))
+        .route("/notes/{id}", get(note::page))
+        .route("/notes/{id}/like", post(note::like))
+        .route("/notes/{id}/collect", post(note::collect))
+        .route("/notes/{id}/comments", post(note::comment))
+        .route("/comments/{id}/like", post(note::like_comment))
+        .route("/{at_handle}", get(profile::page))
+        .route("/{at_handle}/follow", post(note::follow))
+        .route(
+            "/compose",
+            get(compose::page).merge(
+                post(compose::submit)
+                    .route_layer(limit!(limits::posting))
+                    .layer(DefaultBodyLimit::max(compose::MAX_BODY)),
+            ),
+        )
+        .route("/notifications", get(notices::page))
+        .route(
+            "/login",
+            get(account::login_page).merge(post(account::login).route_layer(limit!(limits::login))),
+        )
+        .route(
+            "/register",
+            get(account::register_page)
+                .merge(post(account::register).route_layer(limit!(limits::registration))),
+        )
+        .route("/logout", post(account::logout))
+        .route("/language", get(account::language))
         .route(
             "/oauth/authorize",
-            get(oauth::show).post(oauth::submit).route_layer(axum::middleware::from_fn_with_state(
-                state.clone(),
-                crate::limits::login,
-            )),
+            get(oauth::show).post(oauth::submit).route_layer(limit!(limits::login)),
         )
         .route(nb_app::mail::CONFIRM_PATH, get(confirm::show))
         .route("/healthz", get(health::healthz))

@@ -11,7 +11,7 @@ use nb_domain::Password;
 use rand::RngCore;
 use serde::Deserialize;
 
-use super::pages::{self, Authorize, Message};
+use super::pages::{self, Authorize, Chrome, Message};
 use crate::extract::Input;
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -113,7 +113,7 @@ fn message(
 ) -> Response {
     pages::render(
         status,
-        &Message { t, switch_url: format!("?lang={}", t.other()), heading, text, code },
+        &Message { c: Chrome::bare(t, format!("?lang={}", t.other())), heading, text, code },
     )
 }
 
@@ -144,8 +144,7 @@ fn form_page(
     set_cookie: bool,
 ) -> Response {
     let page = Authorize {
-        t,
-        switch_url: format!("/oauth/authorize?{}", p.query(t.other())),
+        c: Chrome::bare(t, format!("/oauth/authorize?{}", p.query(t.other()))),
         app_name: req.app.name.clone(),
         scopes: scope_lines(&t, req),
         hidden: p.hidden(csrf),

@@ -239,13 +239,13 @@ async fn deny_oob_and_bad_requests() {
 }
 
 #[tokio::test]
-async fn landing_page_lists_notes_in_either_language() {
+async fn explore_lists_notes_in_either_language() {
     let app = spawn_app().await;
     let ann = app.member("ann").await;
     app.post_note(&ann.token, "<script>alert(1)</script> hello").await;
     let html = app.http.get(app.url("/")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("Newest notes"));
+    assert!(html.contains("<title>Explore · Notebridge</title>"));
     assert!(html.contains("&#60;script&#62;alert(1)") && !html.contains("<script>alert"));
     let html = app.http.get(app.url("/?lang=zh-CN")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("最新笔记"));
+    assert!(html.contains("<title>发现 · Notebridge 笔记桥</title>"));
 }

@@ -1,0 +1,133 @@
+//! Explore (the home page), the Following feed and tag pages: grids of note cards, paged by
+//! cursor. `?partial=1` answers with the next cards only, for endless scrolling.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use nb_app::{NoteView, Page, engagement, feeds, media};
+use serde::Deserialize;
+
+use super::pages::{self, CardsFragment, Chrome, Explore};
+use super::respond::{error_page, member};
+use super::views::cards;
+use super::visitor::Visitor;
+use crate::state::AppState;
+
+/// Cards per page: enough to fill a desktop screen twice.
+const PAGE_SIZE: i64 = 24;
+
+#[derive(Deserialize, Default)]
+pub struct FeedParams {
+    /// `score_id` on Explore, a note id elsewhere.
+    cursor: Option<String>,
+    partial: Option<String>,
+}
+
+impl FeedParams {
+    fn partial(&self) -> bool {
+        self.partial.as_deref().is_some_and(|p| p == "1")
+    }
+}
+
+pub async fn explore(
+    State(s): State<AppState>,
+    v: Visitor,
+    Query(q): Query<FeedParams>,
+) -> Response {
+    let after = q.cursor.as_deref().and_then(|c| {
+        let (score, id) = c.split_once('_')?;
+        Some((score.parse::<f64>().ok()?, id.parse::<i64>().ok()?))
+    });
+    let notes = match feeds::explore(&s.ctx, v.id(), after, PAGE_SIZE).await {
+        Ok(n) => n,
+        Err(e) => return error_page(&v, &e),
+    };
+    let more = (notes.len() as i64 >= PAGE_SIZE)
+        .then(|| notes.last().map(|n| format!("/?cursor={}_{}", n.explore_score, n.id)))
+        .flatten();
+    let heading = v.t.t("explore-title");
+    let empty = v.t.t("explore-empty");
+    grid(&s, &v, q.partial(), notes, more, heading, "explore", empty, "/").await
+}
+
+pub async fn following(
+    State(s): State<AppState>,
+    v: Visitor,
+    Query(q): Query<FeedParams>,
+) -> Response {
+    let me = match member(&v, "/following") {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let page = Page {
+        max_id: q.cursor.as_deref().and_then(|c| c.parse().ok()),
+        ..Page::newest(PAGE_SIZE)
+    };
+    let notes = match feeds::home(&s.ctx, me.id, &page).await {
+        Ok(n) => n,
+        Err(e) => return error_page(&v, &e),
+    };
+    let more = next_by_id(&notes, "/following?");
+    let (heading, empty) = (v.t.t("following-title"), v.t.t("following-empty"));
+    grid(&s, &v, q.partial(), notes, more, heading, "following", empty, "/following").await
+}
+
+pub async fn tag(
+    State(s): State<AppState>,
+    v: Visitor,
+    Path(tag): Path<String>,
+    Query(q): Query<FeedParams>,
+) -> Response {
+    let page = Page {
+        max_id: q.cursor.as_deref().and_then(|c| c.parse().ok()),
+        ..Page::newest(PAGE_SIZE)
+    };
+    let notes = match feeds::tag(&s.ctx, v.id(), &tag, &page).await {
+        Ok(n) => n,
+        Err(e) => return error_page(&v, &e),
+    };
+    let here = format!("/tags/{}", pages::query_escape(&tag));
+    let more = next_by_id(&notes, &format!("{here}?"));
+    let heading = v.t.t1("tag-heading", "tag", tag.clone());
+    let empty = v.t.t("tag-empty");
+    grid(&s, &v, q.partial(), notes, more, heading, "tag", empty, &here).await
+}
+
+/// The link to the page after `notes`, when the page was full.
+pub fn next_by_id(notes: &[NoteView], prefix: &str) -> Option<String> {
+    (notes.len() as i64 >= PAGE_SIZE)
+        .then(|| notes.last().map(|n| format!("{prefix}cursor={}", n.cursor)))
+        .flatten()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn grid(
+    s: &AppState,
+    v: &Visitor,
+    partial: bool,
+    notes: Vec<NoteView>,
+    more: Option<String>,
+    heading: String,
+    tab: &'static str,
+    empty: String,
+    here: &str,
+) -> Response {
+    let ids: Vec<i64> = notes.iter().map(|n| n.id).collect();
+    let photos = match media::of_notes(&s.ctx, &ids).await {
+        Ok(p) => p,
+        Err(e) => return error_page(v, &e),
+    };
+    let marks = match engagement::marks(&s.ctx, v.id(), &notes).await {
+        Ok(m) => m,
+        Err(e) => return error_page(v, &e),
+    };
+    let cards = cards(&v.t, &notes, &photos, &marks);
+    let nav = if tab == "tag" { "" } else { tab };
+    let c = Chrome::new(v, nav, here);
+    let res = if partial {
+        pages::render(StatusCode::OK, &CardsFragment { c, cards, more })
+    } else {
+        pages::render(StatusCode::OK, &Explore { c, heading, tab, cards, more, empty })
+    };
+    v.finish(res)
+}
