@@ -260,3 +260,24 @@ pub async fn update_profile(ctx: &Ctx, me: &AccountRow, c: ProfileChanges) -> Re
     ctx.store.update_profile(me.id, &update).await?;
     get(ctx, me.id).await
 }
+
+/// Change a member's password: the current one must be right and the new one acceptable.
+/// Every web session of the member ends; the caller starts a fresh one.
+pub async fn change_password(ctx: &Ctx, me: &AccountRow, current: &str, new: &str) -> Result<()> {
+    if !password::verify(&Password::offered(current), &me.password_hash).await? {
+        return Err(AppError::InvalidGrant("the current password is wrong"));
+    }
+    let new = Password::new_for(new, &me.handle, &me.email)?;
+    let hash = password::hash(&new, ctx.settings.password_hash).await?;
+    ctx.store.set_password_hash(me.id, &hash).await?;
+    Ok(())
+}
+
+/// Whether the member reads other languages translated at once.
+pub async fn auto_translate(ctx: &Ctx, me: &AccountRow) -> Result<bool> {
+    Ok(ctx.store.auto_translate(me.id).await?)
+}
+
+pub async fn set_auto_translate(ctx: &Ctx, me: &AccountRow, on: bool) -> Result<()> {
+    Ok(ctx.store.set_auto_translate(me.id, on).await?)
+}

@@ -27,6 +27,7 @@ mod media;
 mod notes;
 mod notifications;
 mod page;
+mod preferences;
 mod search;
 mod sessions;
 mod stats;

@@ -43,6 +43,7 @@ conformance!(
     email_confirmation_expires_and_is_replaced,
     translation_cache_by_content,
     web_sessions_expire_and_end,
+    preferences_and_password_changes,
 );
 
 const T0: i64 = 1_764_000_000_000;
@@ -1105,4 +1106,17 @@ async fn web_sessions_expire_and_end(s: &Store) {
     assert!(s.session_account("h1", T0 + 21).await.unwrap().is_none());
     assert!(s.session_account("h3", T0 + 21).await.unwrap().is_some());
     s.delete_session("h1", T0 + 20).await.unwrap();
+}
+
+async fn preferences_and_password_changes(s: &Store) {
+    s.insert_account(&account(1, "ana")).await.unwrap();
+    assert!(!s.auto_translate(id(1)).await.unwrap(), "off unless set");
+    s.set_auto_translate(id(1), true).await.unwrap();
+    assert!(s.auto_translate(id(1)).await.unwrap());
+    s.set_auto_translate(id(1), false).await.unwrap();
+    assert!(!s.auto_translate(id(1)).await.unwrap());
+    s.create_session("h1", id(1), T0, T0 + 1_000).await.unwrap();
+    s.set_password_hash(id(1), "$argon2id$new").await.unwrap();
+    assert_eq!(s.account(id(1)).await.unwrap().unwrap().password_hash, "$argon2id$new");
+    assert!(s.session_account("h1", T0).await.unwrap().is_none(), "sessions end with the password");
 }

@@ -14,6 +14,7 @@ mod oauth;
 mod pages;
 mod profile;
 mod respond;
+mod settings;
 mod views;
 mod visitor;
 
@@ -50,6 +51,13 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             ),
         )
         .route("/notifications", get(notices::page))
+        .route(
+            "/settings",
+            get(settings::page)
+                .post(settings::save)
+                .layer(DefaultBodyLimit::max(settings::MAX_BODY)),
+        )
+        .route("/settings/password", post(settings::password).route_layer(limit!(limits::login)))
         .route(
             "/login",
             get(account::login_page).merge(post(account::login).route_layer(limit!(limits::login))),

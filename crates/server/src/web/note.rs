@@ -6,7 +6,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use nb_app::comments::NewReply;
-use nb_app::{AppError, boards, comments, engagement, media, notes, social};
+use nb_app::{AppError, boards, comments, engagement, media, notes, social, translate};
+use nb_bridge::Kind;
+use nb_bridge::lang::is_chinese;
+use nb_text::Lang;
 use serde::Deserialize;
 
 use super::format;
@@ -20,6 +23,18 @@ use crate::state::AppState;
 #[derive(Deserialize, Default)]
 pub struct NoteParams {
     order: Option<String>,
+    /// `1`: show the note and its comments translated into the reader's language.
+    translate: Option<String>,
+    /// `1`: show the originals even with automatic translation on.
+    original: Option<String>,
+}
+
+/// How the page shows text in another language than the reader's.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Original,
+    /// The reader asked for (or always wants) translations.
+    Translated,
 }
 
 pub async fn page(
@@ -31,7 +46,21 @@ pub async fn page(
     let Ok(id) = id.parse::<i64>() else {
         return error_page(&v, &AppError::NotFound("note"));
     };
-    match build(&s, &v, id, q.order.as_deref(), None).await {
+    let asked = q.translate.as_deref() == Some("1");
+    if asked && let Err(r) = member(&v, &format!("/notes/{id}?translate=1")) {
+        return r;
+    }
+    let reading = match &v.account {
+        Some(me) if q.original.as_deref() != Some("1") => {
+            let auto = match nb_app::accounts::auto_translate(&s.ctx, me).await {
+                Ok(a) => a,
+                Err(e) => return error_page(&v, &e),
+            };
+            if asked || auto { Reading::Translated } else { Reading::Original }
+        }
+        _ => Reading::Original,
+    };
+    match build(&s, &v, id, q.order.as_deref(), None, reading).await {
         Ok(p) => v.finish(pages::render(StatusCode::OK, &p)),
         Err(e) => error_page(&v, &e),
     }
@@ -43,6 +72,7 @@ async fn build(
     id: i64,
     order: Option<&str>,
     error: Option<String>,
+    reading: Reading,
 ) -> Result<NotePage, AppError> {
     let ctx = &s.ctx;
     let note = notes::get_visible(ctx, v.id(), id).await?;
@@ -72,28 +102,61 @@ async fn build(
     texts.extend(thread.iter().map(|c| c.body.clone()));
     let mentioned = notes::mentioned_profiles(ctx, texts.iter().map(String::as_str)).await?;
     let link = |h: &str| mentioned.get(&h.to_ascii_lowercase()).map(|p| format!("/@{}", p.handle));
-    let comments = thread
-        .iter()
-        .map(|c| CommentItem {
+    let target = nb_bridge::lang::parse(v.t.lang).unwrap_or(Lang::En);
+    let note_foreign =
+        foreign(note.language.as_deref(), &format!("{}\n{}", note.title, note.body), target);
+    let mut note_text = (note.title.clone(), note.body.clone());
+    let mut label = None;
+    let mut translate_error = None;
+    let mut comments = Vec::with_capacity(thread.len());
+    let translating = reading == Reading::Translated && ctx.translation.enabled();
+    if let (true, Some(me)) = (translating && note_foreign, &v.account) {
+        match translate::post(ctx, me, id, Some(v.t.lang)).await {
+            Ok(t) => {
+                if let Some(title) = &t.title {
+                    note_text.0 = title.text.clone();
+                }
+                note_text.1 = t.body.text.clone();
+                label = Some(machine_label(&v.t, t.kind(), t.engine()));
+            }
+            Err(e) => translate_error = Some(error_message(&v.t, &e).1),
+        }
+    }
+    for c in &thread {
+        let is_foreign = foreign(c.language.as_deref(), &c.body, target);
+        let mut body = c.body.clone();
+        let mut c_label = None;
+        if let (true, true, Some(me)) = (translating, is_foreign, &v.account)
+            && let Ok(t) = translate::post(ctx, me, c.id, Some(v.t.lang)).await
+        {
+            body = t.body.text.clone();
+            c_label = Some(machine_label(&v.t, t.kind(), t.engine()));
+        }
+        comments.push(CommentItem {
             id: c.id,
             author: Person::of(&c.author()),
-            html: nb_text::render_status("", &c.body, "", link),
+            html: nb_text::render_status("", &body, "", link),
             when: format::ago(&v.t, c.created_at, now),
             likes: format::count(&v.t, c.likes_count),
             liked: marks.liked.contains(&c.id),
             is_reply: c.parent_id.is_some(),
             thread_id: c.parent_id.unwrap_or(c.id),
-        })
-        .collect();
+            foreign: is_foreign && ctx.translation.enabled(),
+            label: c_label,
+        });
+    }
     Ok(NotePage {
         c: Chrome::new(v, "", &format!("/notes/{id}")),
         id,
-        title: if note.title.is_empty() {
+        title: if note_text.0.is_empty() {
             super::views::card_title(&note)
         } else {
-            note.title.clone()
+            note_text.0.clone()
         },
-        html: nb_text::render_status("", &note.body, "", link),
+        html: nb_text::render_status("", &note_text.1, "", link),
+        foreign: note_foreign && ctx.translation.enabled(),
+        label,
+        translate_error,
         ratio: photos.first().map_or_else(
             || "1".to_owned(),
             |p| {
@@ -151,7 +214,7 @@ pub struct ActionForm {
 /// The note page again, with what went wrong on it.
 async fn page_with_error(s: &AppState, v: &Visitor, id: i64, e: &AppError) -> Response {
     let (status, text) = error_message(&v.t, e);
-    match build(s, v, id, None, Some(text)).await {
+    match build(s, v, id, None, Some(text), Reading::Original).await {
         Ok(p) => v.finish(pages::render(status, &p)),
         Err(e) => error_page(v, &e),
     }
@@ -291,4 +354,19 @@ fn language_key(tag: Option<&str>) -> &'static str {
         Some(_) => "note-lang-other",
         None => "",
     }
+}
+
+/// Whether a text is in another language than the reader's (Simplified and Traditional Chinese
+/// count as one: the interface converts between them).
+fn foreign(declared: Option<&str>, text: &str, reader: Lang) -> bool {
+    match translate::source_language(declared, text) {
+        Some(source) => source != reader && !(is_chinese(source) && is_chinese(reader)),
+        None => false,
+    }
+}
+
+/// The label every machine-made text carries: a translation or a gloss, and by which engine.
+fn machine_label(t: &crate::i18n::Locale, kind: Kind, engine: &str) -> String {
+    let key = if kind == Kind::Gloss { "translate-label-gloss" } else { "translate-label" };
+    t.t1(key, "engine", engine.to_owned())
 }

@@ -151,6 +151,10 @@ pub struct CommentItem {
     pub is_reply: bool,
     /// The comment a reply to this one goes under (its top-level comment).
     pub thread_id: i64,
+    /// In another language than the reader's.
+    pub foreign: bool,
+    /// Set when the text shown is machine-made: what made it.
+    pub label: Option<String>,
 }
 
 pub struct BoardChoice {
@@ -166,6 +170,11 @@ pub struct NotePage {
     pub id: i64,
     pub title: String,
     pub html: String,
+    /// In another language than the reader's, and translation is on.
+    pub foreign: bool,
+    /// Set when the title and text shown are machine-made: what made them.
+    pub label: Option<String>,
+    pub translate_error: Option<String>,
     pub photos: Vec<Photo>,
     /// The photo frame's aspect ratio (`w / h`), from the first photo within 3:4 and 4:3.
     pub ratio: String,
@@ -216,6 +225,22 @@ pub struct ProfilePage {
     pub tab: &'static str,
     pub cards: Vec<Card>,
     pub more: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+pub struct SettingsPage {
+    pub c: Chrome,
+    pub display_name: String,
+    pub bio: String,
+    pub region: String,
+    pub avatar: String,
+    pub interface: &'static str,
+    /// The languages a member can read, and whether they do.
+    pub reads: Vec<(&'static str, bool)>,
+    pub auto_translate: bool,
+    pub errors: Vec<String>,
+    pub saved: bool,
 }
 
 pub struct NoticeItem {

@@ -149,3 +149,45 @@ async fn members_post_follow_like_collect_comment_and_reply() {
         .collect();
     assert_eq!(chinese, ["中文"], "only the switch back to Chinese is in Chinese");
 }
+
+/// An English-interface member reads a Chinese note: taps translate, sees the labelled gloss,
+/// goes back to the original; then turns on automatic translation and sees it at once.
+#[tokio::test]
+async fn a_chinese_note_read_in_english_with_and_without_auto_translate() {
+    if !browser::available() {
+        return;
+    }
+    let app = spawn_app().await;
+    let ana = app.member("ana").await;
+    let note = app
+        .post_json(
+            &ana.token,
+            "/api/v1/statuses",
+            serde_json::json!({"status": "我爱火锅 #美食", "language": "zh"}),
+        )
+        .await;
+    let note: serde_json::Value = note.json().await.unwrap();
+    let path = format!("/notes/{}", note["id"].as_str().unwrap());
+    let b = Browser::open(&app.base, 1280, 900).await;
+    register(&b, "ben", "en").await;
+    b.go(&path).await;
+    assert_eq!(b.text(".note-body p").await, "我爱火锅 #美食");
+    b.click_and_wait("a[data-translate]").await;
+    let label = b.text(".mt-label").await;
+    assert!(label.starts_with("Dictionary gloss, not a full translation"), "{label}");
+    let shown = b.text(".note-body p").await;
+    assert!(shown.contains("hotpot") && shown.contains("#美食"), "{shown}");
+    b.click_and_wait("a[data-show-original]").await;
+    assert_eq!(b.text(".note-body p").await, "我爱火锅 #美食");
+
+    // Always translate: the note opens translated, still labelled.
+    b.go("/settings").await;
+    b.click("input[name=auto_translate]").await;
+    b.click_and_wait("form[action='/settings'] button[type=submit]").await;
+    b.find(".notice").await;
+    b.go(&path).await;
+    assert!(b.text(".note-body p").await.contains("hotpot"));
+    assert!(b.text(".mt-label").await.starts_with("Dictionary gloss"));
+    b.click_and_wait("a[data-show-original]").await;
+    assert_eq!(b.text(".note-body p").await, "我爱火锅 #美食");
+}

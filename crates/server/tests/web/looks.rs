@@ -61,6 +61,7 @@ async fn every_interface_string_comes_from_fluent() {
         note.as_str(),
         "/compose",
         "/notifications",
+        "/settings",
         &format!("/@{handle}"),
         &format!("/@{handle}?tab=likes"),
         "/tags/food",

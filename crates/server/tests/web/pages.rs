@@ -295,3 +295,32 @@ async fn an_explore_page_is_light() {
         assert!(!first.contains(&id), "note {id} on both pages");
     }
 }
+
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions() {
+    let app = spawn_app().await;
+    let mut here = Visitor::new(&app);
+    here.register("ana").await;
+    // The same member signed in on a second device.
+    let mut there = Visitor::new(&app);
+    let csrf = there.csrf("/login").await;
+    let res = there
+        .post("/login", &[("csrf", &csrf), ("login", "ana"), ("password", "correct horse battery")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let csrf = here.csrf("/settings").await;
+    let wrong = [("csrf", csrf.as_str()), ("current", "not it"), ("new", "a brand new secret")];
+    let res = here.post("/settings/password", &wrong).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res.text().await.unwrap().contains("The current password is wrong"));
+    let right = [
+        ("csrf", csrf.as_str()),
+        ("current", "correct horse battery"),
+        ("new", "a brand new secret"),
+    ];
+    let res = here.post("/settings/password", &right).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // This browser stays signed in with a fresh session; the other device is signed out.
+    assert_eq!(here.get("/settings").await.0, StatusCode::OK);
+    assert_eq!(there.get("/settings").await.0, StatusCode::SEE_OTHER);
+}
