@@ -69,3 +69,8 @@ pub async fn explore(
     let notes = ctx.store.explore_feed(after.unwrap_or((f64::MAX, i64::MAX)), limit).await?;
     without_hidden(ctx, viewer, notes).await
 }
+
+/// The tags most used by the newest public notes: Explore's topic tabs.
+pub async fn trending_tags(ctx: &Ctx, limit: i64) -> Result<Vec<String>> {
+    Ok(ctx.store.trending_tags(2_000, limit).await?)
+}

@@ -136,7 +136,32 @@
     });
   }
 
+  // Likes without a page load: post the form in the background and flip the button at once.
+  function toggles() {
+    document.querySelectorAll("form[data-toggle]").forEach(function (form) {
+      form.addEventListener("submit", function (e) {
+        var button = form.querySelector("button[name=action]");
+        if (!button || !window.fetch) return;
+        e.preventDefault();
+        var data = new URLSearchParams(new FormData(form));
+        data.set("action", button.value);
+        fetch(form.action, { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
+          .then(function (r) {
+            if (r.type !== "opaqueredirect" && !r.ok) { form.submit(); return; }
+            var on = button.value === "like";
+            button.value = on ? "unlike" : "like";
+            button.classList.toggle("on", on);
+            button.setAttribute("aria-pressed", on ? "true" : "false");
+            var count = button.querySelector("[data-count]");
+            if (count && /^\d+$/.test(count.textContent)) count.textContent = String(+count.textContent + (on ? 1 : -1));
+          })
+          .catch(function () { form.submit(); });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    toggles();
     var grid = document.querySelector("[data-grid]");
     if (grid) { masonry(grid); endless(grid); }
     document.querySelectorAll("[data-carousel]").forEach(carousel);

@@ -1,6 +1,6 @@
 //! Micro-benchmarks of the hot paths, on a simulated community in a temporary SQLite database:
 //! text parsing and rendering, media intake, timeline queries, status serialisation, and whole
-//! API requests in-process (router, no network).
+//! API requests and web pages in-process (router, no network).
 //!
 //! `cargo bench -p nb-server --bench hot_paths` (add `-- --quick` for a short run).
 
@@ -111,11 +111,16 @@ fn serialisation(c: &mut Criterion, w: &World) {
 
 fn requests(c: &mut Criterion, w: &World) {
     let app = nb_server::router(AppState::new(w.ctx.clone(), ServerConfig::default()));
+    // The most commented note of the first Explore page: a full note page.
+    let first = w.rt.block_on(nb_app::feeds::explore(&w.ctx, None, None, 24)).expect("explore");
+    let busiest = first.iter().max_by_key(|n| n.comments_count).expect("a note");
     let mut g = c.benchmark_group("request");
     for (name, path) in [
         ("healthz", "/healthz".to_owned()),
         ("public_timeline", "/api/v1/timelines/public?limit=20".to_owned()),
-        ("landing_page", "/".to_owned()),
+        ("explore_page", "/".to_owned()),
+        ("explore_page_zh", "/?lang=zh-CN".to_owned()),
+        ("note_page", format!("/notes/{}", busiest.id)),
     ] {
         g.bench_function(name, |b| {
             b.iter(|| {

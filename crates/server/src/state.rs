@@ -1,4 +1,5 @@
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use nb_app::Ctx;
 
@@ -32,10 +33,18 @@ pub struct AppState {
     pub ctx: Ctx,
     pub config: Arc<ServerConfig>,
     pub limiter: Arc<Limiter>,
+    /// Explore's topic tabs, recomputed at most once a [`TRENDING_TTL`].
+    pub trending: Arc<Mutex<Option<Counted>>>,
 }
+
+/// Tags as counted at an instant.
+pub type Counted = (Instant, Vec<String>);
+
+/// How long Explore's topic tabs are reused before they are counted again.
+pub const TRENDING_TTL: Duration = Duration::from_secs(300);
 
 impl AppState {
     pub fn new(ctx: Ctx, config: ServerConfig) -> Self {
-        Self { ctx, config: Arc::new(config), limiter: Arc::default() }
+        Self { ctx, config: Arc::new(config), limiter: Arc::default(), trending: Arc::default() }
     }
 }

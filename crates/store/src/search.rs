@@ -46,6 +46,21 @@ impl Store {
         .await)?)
     }
 
+    /// The tags most used by the newest `window` public notes, most used first (ties by key).
+    pub async fn trending_tags(&self, window: i64, limit: i64) -> Result<Vec<String>> {
+        let rows: Vec<(String, i64)> = on_read!(self, |p| sqlx::query_as(
+            "SELECT t.tag_key, COUNT(*) AS uses \
+             FROM (SELECT id FROM notes WHERE visibility = 'public' ORDER BY id DESC LIMIT $1) n \
+             JOIN note_tags t ON t.note_id = n.id \
+             GROUP BY t.tag_key ORDER BY uses DESC, t.tag_key LIMIT $2"
+        )
+        .bind(window.clamp(1, 10_000))
+        .bind(limit.clamp(1, 40))
+        .fetch_all(p)
+        .await)?;
+        Ok(rows.into_iter().map(|(t, _)| t).collect())
+    }
+
     /// Tags in use (on public notes) that start with `prefix`, in key order.
     pub async fn search_tags(&self, prefix: &str, limit: i64) -> Result<Vec<String>> {
         let key = prefix.trim().trim_start_matches('#').to_lowercase();

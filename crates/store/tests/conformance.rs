@@ -668,6 +668,13 @@ async fn search_accounts_and_tags(s: &Store) {
     assert_eq!(s.search_tags("#美食", 10).await.unwrap(), ["美食", "美食家"]);
     assert_eq!(s.search_tags("FO", 10).await.unwrap(), ["food"]);
     assert!(s.search_tags("*", 10).await.unwrap().is_empty());
+    let mut m = note(11, li.id, "#美食 again");
+    m.tags = vec!["美食".into()];
+    s.insert_note(&m).await.unwrap();
+    // Most used first, ties by key; only the newest `window` notes count.
+    assert_eq!(s.trending_tags(100, 10).await.unwrap(), ["美食", "food", "美食家"]);
+    assert_eq!(s.trending_tags(1, 10).await.unwrap(), ["美食"]);
+    assert_eq!(s.trending_tags(100, 1).await.unwrap(), ["美食"]);
 }
 
 fn job(n: i64, kind: &str, dedupe: Option<&str>, run_at: i64) -> NewJob {

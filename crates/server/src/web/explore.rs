@@ -7,11 +7,12 @@ use axum::response::Response;
 use nb_app::{NoteView, Page, engagement, feeds, media};
 use serde::Deserialize;
 
-use super::pages::{self, CardsFragment, Chrome, Explore};
+use super::pages::{self, CardsFragment, Chrome, Explore, Topic};
 use super::respond::{error_page, member};
 use super::views::cards;
 use super::visitor::Visitor;
-use crate::state::AppState;
+use crate::state::{AppState, TRENDING_TTL};
+use std::time::Instant;
 
 /// Cards per page: enough to fill a desktop screen twice.
 const PAGE_SIZE: i64 = 24;
@@ -47,7 +48,7 @@ pub async fn explore(
         .flatten();
     let heading = v.t.t("explore-title");
     let empty = v.t.t("explore-empty");
-    grid(&s, &v, q.partial(), notes, more, heading, "explore", empty, "/").await
+    grid(&s, &v, q.partial(), notes, more, heading, "explore", empty, "/", None).await
 }
 
 pub async fn following(
@@ -69,7 +70,7 @@ pub async fn following(
     };
     let more = next_by_id(&notes, "/following?");
     let (heading, empty) = (v.t.t("following-title"), v.t.t("following-empty"));
-    grid(&s, &v, q.partial(), notes, more, heading, "following", empty, "/following").await
+    grid(&s, &v, q.partial(), notes, more, heading, "following", empty, "/following", None).await
 }
 
 pub async fn tag(
@@ -90,7 +91,31 @@ pub async fn tag(
     let more = next_by_id(&notes, &format!("{here}?"));
     let heading = v.t.t1("tag-heading", "tag", tag.clone());
     let empty = v.t.t("tag-empty");
-    grid(&s, &v, q.partial(), notes, more, heading, "tag", empty, &here).await
+    let key = nb_text::tag_key(tag.trim_start_matches('#'));
+    grid(&s, &v, q.partial(), notes, more, heading, "tag", empty, &here, Some(&key)).await
+}
+
+/// Explore's topic tabs: the trending tags, counted at most once every few minutes.
+async fn topics(s: &AppState) -> Vec<String> {
+    let fresh = |at: &Instant| at.elapsed() < TRENDING_TTL;
+    if let Ok(guard) = s.trending.lock()
+        && let Some((at, tags)) = guard.as_ref()
+        && fresh(at)
+    {
+        return tags.clone();
+    }
+    match feeds::trending_tags(&s.ctx, 8).await {
+        Ok(tags) => {
+            if let Ok(mut guard) = s.trending.lock() {
+                *guard = Some((Instant::now(), tags.clone()));
+            }
+            tags
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "counting trending tags");
+            Vec::new()
+        }
+    }
 }
 
 /// The link to the page after `notes`, when the page was full.
@@ -111,6 +136,7 @@ async fn grid(
     tab: &'static str,
     empty: String,
     here: &str,
+    current_tag: Option<&str>,
 ) -> Response {
     let ids: Vec<i64> = notes.iter().map(|n| n.id).collect();
     let photos = match media::of_notes(&s.ctx, &ids).await {
@@ -127,7 +153,17 @@ async fn grid(
     let res = if partial {
         pages::render(StatusCode::OK, &CardsFragment { c, cards, more })
     } else {
-        pages::render(StatusCode::OK, &Explore { c, heading, tab, cards, more, empty })
+        let topics = topics(s)
+            .await
+            .into_iter()
+            .map(|name| Topic {
+                href: format!("/tags/{}", pages::query_escape(&name)),
+                selected: tab == "tag" && current_tag == Some(name.as_str()),
+                name,
+            })
+            .collect();
+        let page = Explore { c, heading, tab, cards, more, empty, topics };
+        pages::render(StatusCode::OK, &page)
     };
     v.finish(res)
 }

@@ -14,6 +14,7 @@ mod oauth;
 mod pages;
 mod profile;
 mod respond;
+mod search;
 mod settings;
 mod views;
 mod visitor;
@@ -51,6 +52,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             ),
         )
         .route("/notifications", get(notices::page))
+        .route("/search", get(search::page))
         .route(
             "/settings",
             get(settings::page)
@@ -78,4 +80,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/readyz", get(health::readyz))
         .route("/assets/{name}", get(assets::serve))
         .route("/media/{*key}", get(assets::media))
+        .fallback(not_found)
+}
+
+/// Any other address: the page that says so, in the visitor's language.
+async fn not_found(v: visitor::Visitor) -> axum::response::Response {
+    respond::error_page(&v, &nb_app::AppError::NotFound("page"))
 }

@@ -293,11 +293,23 @@ pub async fn comment(
 ) -> Response {
     let back = format!("/notes/{id}");
     let me = signed_in!(v, &back, f);
-    // A reply goes to the comment named, else the comment is on the note.
-    let target = f.reply_to.as_deref().and_then(|r| r.parse::<i64>().ok()).unwrap_or(id);
+    // A reply goes to the comment named (one of this note's), else the comment is on the note.
+    let target = match f.reply_to.as_deref().filter(|r| !r.is_empty()) {
+        None => Ok(id),
+        Some(r) => match r.parse::<i64>() {
+            Ok(c) => comments::get_visible(&s.ctx, Some(me.id), c).await.and_then(|c| {
+                if c.note_id == id { Ok(c.id) } else { Err(AppError::NotFound("comment")) }
+            }),
+            Err(_) => Err(AppError::NotFound("comment")),
+        },
+    };
     let reply =
         NewReply { text: f.text.unwrap_or_default(), language: None, idempotency_key: None };
-    match comments::post(&s.ctx, me, target, reply).await {
+    let posted = match target {
+        Ok(target) => comments::post(&s.ctx, me, target, reply).await,
+        Err(e) => Err(e),
+    };
+    match posted {
         Ok(c) => redirect(&format!("{back}#c{}", c.id)),
         Err(e) => page_with_error(&s, &v, id, &e).await,
     }

@@ -89,6 +89,20 @@ pub struct Explore {
     pub cards: Vec<Card>,
     pub more: Option<String>,
     pub empty: String,
+    /// Trending tags, shown as tabs after Explore and Following.
+    pub topics: Vec<Topic>,
+}
+
+pub struct Topic {
+    pub name: String,
+    pub href: String,
+    pub selected: bool,
+}
+
+impl Topic {
+    pub fn is_selected(&self) -> bool {
+        self.selected
+    }
 }
 
 #[derive(Template)]
@@ -241,6 +255,23 @@ pub struct SettingsPage {
     pub auto_translate: bool,
     pub errors: Vec<String>,
     pub saved: bool,
+}
+
+pub struct FoundPerson {
+    pub person: Person,
+    pub followers: String,
+    pub bio: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchPage {
+    pub c: Chrome,
+    pub q: String,
+    pub people: Vec<FoundPerson>,
+    pub tags: Vec<String>,
+    pub error: Option<String>,
+    pub searched: bool,
 }
 
 pub struct NoticeItem {

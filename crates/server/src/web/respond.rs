@@ -73,6 +73,7 @@ fn field_message(t: &Locale, field: &str) -> String {
         "description" => "error-field-alt",
         "name" => "error-field-board",
         "agreement" => "error-field-agreement",
+        "q" => "error-field-query",
         _ => "error-field-other",
     };
     t.t(key)

@@ -62,6 +62,7 @@ async fn every_interface_string_comes_from_fluent() {
         "/compose",
         "/notifications",
         "/settings",
+        "/search?q=a",
         &format!("/@{handle}"),
         &format!("/@{handle}?tab=likes"),
         "/tags/food",

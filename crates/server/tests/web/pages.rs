@@ -256,6 +256,7 @@ async fn private_notes_and_unknown_pages_are_not_found() {
         "/notes/not-a-number".to_owned(),
         "/@nobody".to_owned(),
         "/nobody".to_owned(),
+        "/no/such/page".to_owned(),
     ] {
         let (status, html) = v.get(&path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
@@ -323,4 +324,53 @@ async fn a_password_change_ends_the_other_sessions() {
     // This browser stays signed in with a fresh session; the other device is signed out.
     assert_eq!(here.get("/settings").await.0, StatusCode::OK);
     assert_eq!(there.get("/settings").await.0, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn search_finds_people_and_tags() {
+    let app = spawn_app().await;
+    let mei = app.member("mei_chen").await;
+    app.post_note(&mei.token, "周末 #美食探店 #mei_eats").await;
+    let mut v = Visitor::new(&app);
+    let (status, html) = v.get("/search?q=mei&lang=en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"href="/@mei_chen""#) && html.contains(r#"href="/tags/mei_eats""#));
+    let (_, html) = v.get("/search?q=%23%E7%BE%8E%E9%A3%9F").await;
+    assert!(html.contains("#美食探店"), "tags by prefix, in Chinese too");
+    let (status, html) = v.get(&format!("/search?q={}", "x".repeat(101))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Search for 1 to 100 characters"));
+    let (status, html) = v.get("/search?q=nothing-like-this").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Nothing found"));
+}
+
+#[tokio::test]
+async fn a_reply_must_answer_a_comment_of_the_same_note() {
+    let app = spawn_app().await;
+    let ana = app.member("ana").await;
+    let first = app.post_note(&ana.token, "one").await;
+    let second = app.post_note(&ana.token, "two").await;
+    let (first, second) = (first["id"].as_str().unwrap(), second["id"].as_str().unwrap());
+    let comment = app
+        .post_json(
+            &ana.token,
+            "/api/v1/statuses",
+            serde_json::json!({"status": "hi", "in_reply_to_id": first}),
+        )
+        .await;
+    let comment: serde_json::Value = comment.json().await.unwrap();
+    let mut v = Visitor::new(&app);
+    v.register("ben").await;
+    let csrf = v.csrf(&format!("/notes/{second}")).await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("text", "misplaced"),
+        ("reply_to", comment["id"].as_str().unwrap()),
+    ];
+    let res = v.post(&format!("/notes/{second}/comments"), &form).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let thread = app.get(&ana.token, &format!("/api/v1/statuses/{first}/context")).await;
+    let thread: serde_json::Value = thread.json().await.unwrap();
+    assert_eq!(thread["descendants"].as_array().unwrap().len(), 1, "nothing was added");
 }
