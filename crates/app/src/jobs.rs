@@ -26,6 +26,8 @@ pub enum Job {
     PruneMedia,
     /// Send one mail.
     SendMail(Mail),
+    /// Translate a new note into the languages of its likely readers, so they find it cached.
+    PrefetchTranslations { note: i64 },
 }
 
 impl Job {
@@ -34,6 +36,7 @@ impl Job {
             Job::ReleaseBlobs { .. } => "release_blobs",
             Job::PruneMedia => "prune_media",
             Job::SendMail(_) => "send_mail",
+            Job::PrefetchTranslations { .. } => "prefetch_translations",
         }
     }
 }
@@ -140,6 +143,12 @@ async fn perform(ctx: &Ctx, row: &JobRow) -> Result<(), Failure> {
                     break;
                 }
             }
+        }
+        Job::PrefetchTranslations { note } => {
+            // An engine that is down or over its budget is worth another try later.
+            crate::translate::prefetch(ctx, note)
+                .await
+                .map_err(|e| Failure::Retry(e.to_string()))?;
         }
         Job::SendMail(m) => {
             // Unconfigured (perhaps for now): retry, and an operator can replay the dead letter.

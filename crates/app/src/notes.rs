@@ -104,6 +104,13 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView
         }
         Err(e) => return Err(e.into()),
     }
+    if ctx.translation.enabled() {
+        // Outside the note's transaction: a lost prefetch only means the first reader waits.
+        let job = crate::jobs::Job::PrefetchTranslations { note: note.id };
+        if let Err(e) = crate::jobs::enqueue(ctx, &job, None).await {
+            tracing::warn!(error = %e, note = note.id, "could not queue the translation prefetch");
+        }
+    }
     ctx.store.note(note.id).await?.ok_or(AppError::NotFound("note"))
 }
 

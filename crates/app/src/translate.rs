@@ -299,6 +299,42 @@ pub fn source_language(declared: Option<&str>, text: &str) -> Option<Lang> {
         .filter(|l| *l != Lang::Other)
 }
 
+/// How many followers' languages decide where a new note is translated to ahead of time.
+const PREFETCH_SAMPLE: i64 = 500;
+
+/// Translate a note (title, text, photo descriptions) ahead of its readers: into the other
+/// side of the bridge (Chinese ↔ English) and into the languages its author's followers read
+/// first. The server pays, not a reader's quota. A note that is gone is no error.
+pub async fn prefetch(ctx: &Ctx, note: i64) -> Result<()> {
+    let t = &ctx.translation;
+    let Some(n) = ctx.store.note(note).await? else { return Ok(()) };
+    let Some(source) = source_language(n.language.as_deref(), &format!("{}\n{}", n.title, n.body))
+    else {
+        return Ok(());
+    };
+    let mut targets = vec![if is_chinese(source) { Lang::En } else { Lang::ZhHans }];
+    for langs in ctx.store.follower_languages(n.author_id, PREFETCH_SAMPLE).await? {
+        if let Some(first) = langs.split(',').find_map(nb_bridge::lang::parse) {
+            targets.push(first);
+        }
+    }
+    targets.sort_by_key(|l| l.tag());
+    targets.dedup();
+    let media = ctx.store.media_of_notes(&[n.id]).await?.remove(&n.id).unwrap_or_default();
+    let mut texts: Vec<&str> = vec![n.body.as_str()];
+    if !n.title.trim().is_empty() {
+        texts.push(n.title.as_str());
+    }
+    texts.extend(media.iter().map(|m| m.description.as_str()).filter(|d| !d.trim().is_empty()));
+    for target in targets {
+        let same = target == source || (is_chinese(source) && is_chinese(target));
+        if !same && t.usable(source, target) {
+            texts_for(ctx, None, &texts, source, target).await?;
+        }
+    }
+    Ok(())
+}
+
 /// SHA-256 of the text, hex: the cache key.
 pub fn content_hash(text: &str) -> String {
     let d = Sha256::digest(text.as_bytes());

@@ -7,6 +7,7 @@ use std::time::Duration;
 use nb_app::accounts::{self, Registrar, Registration};
 use nb_app::jobs::{self, Job, JobSettings, Pass};
 use nb_app::notes::{self, Compose};
+use nb_app::translate::Translation;
 use nb_app::{AccountRow, BlobStore, Ctx, Settings, Store, StoreOptions, media};
 use nb_domain::{ManualClock, Role};
 
@@ -24,7 +25,10 @@ async fn world(jobs: JobSettings) -> World {
         Store::open_sqlite(&dir.path().join("t.db"), &StoreOptions::default()).await.unwrap();
     store.migrate().await.unwrap();
     let blobs = BlobStore::local(&dir.path().join("blobs")).unwrap();
-    let mut ctx = Ctx::new(store, blobs, Settings { jobs, ..Settings::default() });
+    // Translation off: these tests count jobs, and posting would queue a prefetch.
+    let off = Translation::new(nb_bridge::Bridge::builder().build(), 0);
+    let mut ctx =
+        Ctx::new(store, blobs, Settings { jobs, ..Settings::default() }).with_translation(off);
     let clock = Arc::new(ManualClock::new(T0));
     ctx.clock = clock.clone();
     World { ctx, clock, dir }
@@ -205,4 +209,36 @@ async fn workers_wake_on_enqueue_and_stop_on_request() {
     tokio::time::timeout(Duration::from_secs(10), workers.shutdown(Duration::from_secs(5)))
         .await
         .expect("workers stop when asked");
+}
+
+#[tokio::test]
+async fn new_notes_are_translated_ahead_for_their_likely_readers() {
+    let mut w = world(JobSettings::default()).await;
+    w.ctx = w.ctx.with_translation(Translation::default());
+    let mei = member(&w.ctx, "mei").await;
+    let photo = media::sample_photo(9, 320, 240).unwrap();
+    let described = media::upload(&w.ctx, &mei, photo, Some("一碗牛肉面")).await.unwrap();
+    let note = Compose {
+        title: Some("成都美食".to_owned()),
+        text: "我爱火锅 #美食".to_owned(),
+        media_ids: vec![described.id],
+        ..Compose::default()
+    };
+    let posted = notes::post(&w.ctx, &mei, note).await.unwrap();
+    let hashes: Vec<String> = ["我爱火锅 #美食", "成都美食", "一碗牛肉面"]
+        .iter()
+        .map(|t| nb_app::translate::content_hash(t))
+        .collect();
+    let cached = || w.ctx.store.cached_translations(&hashes, "zh-Hans", "en");
+    assert!(cached().await.unwrap().is_empty(), "nothing before the job runs");
+    assert!(run(&w.ctx).await.ran() >= 1);
+    let mut got = cached().await.unwrap();
+    got.sort_by(|a, b| a.content_hash.cmp(&b.content_hash));
+    assert_eq!(got.len(), 3, "text, title and photo description, into English: {got:?}");
+    assert!(got.iter().all(|c| c.engine == "gloss" && c.kind == "gloss"));
+    // A reader then gets the prefetched text.
+    let reader = member(&w.ctx, "ben").await;
+    let t = nb_app::translate::post(&w.ctx, &reader, posted.id, Some("en")).await.unwrap();
+    let body = got.iter().find(|c| c.content_hash == hashes[0]).unwrap();
+    assert_eq!(t.body.text, body.text);
 }

@@ -115,6 +115,20 @@ impl Store {
         self.keyed_page(&FOLLOWERS, account, page).await
     }
 
+    /// The languages of up to `sample` of `account`'s followers (each follower's list, as
+    /// stored): who is likely to read what the account posts.
+    pub async fn follower_languages(&self, account: i64, sample: i64) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = on_read!(self, |p| sqlx::query_as(
+            "SELECT a.languages FROM follows f JOIN accounts a ON a.id = f.follower_id \
+             WHERE f.followee_id = $1 LIMIT $2"
+        )
+        .bind(account)
+        .bind(sample.clamp(1, 10_000))
+        .fetch_all(p)
+        .await)?;
+        Ok(rows.into_iter().map(|(l,)| l).collect())
+    }
+
     /// Whom `account` follows, most recent first; `cursor` is the follow's id.
     pub async fn following(&self, account: i64, page: &Page) -> Result<Vec<ListedProfile>> {
         self.keyed_page(&FOLLOWING, account, page).await

@@ -194,6 +194,9 @@ async fn follow_counts_hold_for_many_follows(s: &Store) {
     assert_eq!((a.following_count, a.followers_count), (30, 30));
     assert_eq!(s.followers(ann.id, &Page::newest(40)).await.unwrap().len(), 30);
     assert_eq!(s.following(ann.id, &Page::newest(40)).await.unwrap().len(), 30);
+    let langs = s.follower_languages(ann.id, 10).await.unwrap();
+    assert_eq!(langs.len(), 10, "a bounded sample");
+    assert!(langs.iter().all(|l| l == "zh-CN,en"));
 }
 
 async fn feeds_page_by_id(s: &Store) {
