@@ -18,6 +18,7 @@ pub mod chain;
 pub mod config;
 pub mod engines;
 pub mod error;
+pub mod eval;
 pub mod flight;
 pub mod lang;
 pub mod metrics;

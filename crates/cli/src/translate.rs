@@ -55,10 +55,29 @@ pub enum BridgeCommand {
     /// Say what the local translation model directories hold and what is missing, and where
     /// an operator gets a model.
     Doctor,
+    /// Score engines on a parallel file: chrF and BLEU against the references.
+    Eval(EvalArgs),
+}
+
+#[derive(Args)]
+pub struct EvalArgs {
+    /// Tab-separated lines `source<TAB>reference` (UTF-8; `#` comments and blank lines skipped).
+    #[arg(long)]
+    pairs: std::path::PathBuf,
+    /// Source language of every line (`zh`, `en`, …).
+    #[arg(long)]
+    from: String,
+    /// Target language (the references' language).
+    #[arg(long)]
+    to: String,
+    /// Engines to score one by one, comma-separated (default: the configured chain as a whole).
+    #[arg(long)]
+    engines: Option<String>,
 }
 
 pub async fn bridge(cfg: Config, command: BridgeCommand) -> Result<()> {
     match command {
+        BridgeCommand::Eval(args) => eval(cfg, args).await,
         BridgeCommand::Doctor => {
             let local = cfg.translate.bridge.local.clone();
             let data = cfg.storage.data.clone();
@@ -76,4 +95,80 @@ pub async fn bridge(cfg: Config, command: BridgeCommand) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The longest parallel file `eval` reads.
+const MAX_PAIRS_BYTES: u64 = 64 * 1024 * 1024;
+
+async fn eval(cfg: Config, args: EvalArgs) -> Result<()> {
+    let lang = |tag: &str| {
+        nb_bridge::lang::parse(tag).with_context(|| format!("unknown language {tag:?}"))
+    };
+    let (source, target) = (lang(&args.from)?, lang(&args.to)?);
+    let size = std::fs::metadata(&args.pairs)
+        .with_context(|| format!("reading {}", args.pairs.display()))?
+        .len();
+    anyhow::ensure!(size <= MAX_PAIRS_BYTES, "{} is larger than 64 MiB", args.pairs.display());
+    let text = std::fs::read_to_string(&args.pairs)
+        .with_context(|| format!("reading {} (it must be UTF-8)", args.pairs.display()))?;
+    let (sources, references) = parse_pairs(&text)?;
+    anyhow::ensure!(!sources.is_empty(), "{} holds no pairs", args.pairs.display());
+    let runs: Vec<(String, Option<Vec<nb_bridge::EngineKind>>)> = match &args.engines {
+        Some(list) => nb_bridge::parse_engine_list(list)?
+            .into_iter()
+            .map(|k| (k.name().to_owned(), Some(vec![k])))
+            .collect(),
+        None => vec![("configured".to_owned(), None)],
+    };
+    println!("{} pairs, {} → {}", sources.len(), source.tag(), target.tag());
+    println!("| engine | chrF | BLEU | translated | seconds |");
+    println!("|---|---|---|---|---|");
+    for (name, engines) in runs {
+        let mut section = cfg.translate.clone();
+        if let Some(e) = engines {
+            section.bridge.engines = Some(nb_bridge::config::EngineList(e));
+        }
+        let translation = section.translation(&cfg.storage.data)?;
+        if !translation.usable(source, target) {
+            println!("| {name} | – | – | not available for this pair | – |");
+            continue;
+        }
+        let began = std::time::Instant::now();
+        let out = translation.bridge.translate_each(&sources, source, target).await;
+        let secs = began.elapsed().as_secs_f64();
+        let mut hypotheses = Vec::with_capacity(out.len());
+        let mut translated = 0;
+        for (o, original) in out.into_iter().zip(&sources) {
+            match o {
+                Ok(t) => {
+                    translated += usize::from(t.kind != Kind::Original);
+                    hypotheses.push(t.text);
+                }
+                // A failed line scores as untranslated, as a reader would see it.
+                Err(_) => hypotheses.push(original.clone()),
+            }
+        }
+        let chrf = nb_bridge::eval::chrf(&hypotheses, &references);
+        let bleu = nb_bridge::eval::bleu(&hypotheses, &references);
+        println!("| {name} | {chrf:.1} | {bleu:.1} | {translated}/{} | {secs:.2} |", sources.len());
+    }
+    Ok(())
+}
+
+/// Sources and references of a tab-separated parallel file.
+fn parse_pairs(text: &str) -> Result<(Vec<String>, Vec<String>)> {
+    let mut sources = Vec::new();
+    let mut references = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (s, r) = line
+            .split_once('\t')
+            .with_context(|| format!("line {}: expected `source<TAB>reference`", i + 1))?;
+        sources.push(s.trim().to_owned());
+        references.push(r.trim().to_owned());
+    }
+    Ok((sources, references))
 }

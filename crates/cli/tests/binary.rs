@@ -490,3 +490,48 @@ async fn bridge_doctor_says_what_is_missing_and_where_to_get_it() {
     let out = run(dir.path(), &["bridge", "doctor"]).await;
     assert!(out.contains("config.json") && out.contains("source.spm"), "{out}");
 }
+
+#[tokio::test]
+async fn bridge_eval_scores_engines_on_a_parallel_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bridge/data/eval/zh-en.sample.tsv");
+    let pairs = sample.to_str().unwrap();
+    let table = run(
+        dir.path(),
+        &[
+            "bridge",
+            "eval",
+            "--pairs",
+            pairs,
+            "--from",
+            "zh",
+            "--to",
+            "en",
+            "--engines",
+            "gloss,none",
+        ],
+    )
+    .await;
+    assert!(table.starts_with("10 pairs, zh-Hans → en"), "{table}");
+    let row = |engine: &str| -> Vec<String> {
+        let line = table.lines().find(|l| l.starts_with(&format!("| {engine} |"))).unwrap();
+        line.split('|').map(|c| c.trim().to_owned()).collect()
+    };
+    let gloss = row("gloss");
+    let (chrf, bleu): (f64, f64) = (gloss[2].parse().unwrap(), gloss[3].parse().unwrap());
+    assert!(chrf > 20.0 && chrf < 100.0 && (0.0..100.0).contains(&bleu), "{table}");
+    assert_eq!(gloss[4], "10/10");
+    assert_eq!(row("none")[4], "not available for this pair");
+    // A malformed file is refused with the line.
+    let bad = dir.path().join("bad.tsv");
+    std::fs::write(&bad, "我爱火锅 I love hotpot\n").unwrap();
+    let out = command(dir.path())
+        .args(["bridge", "eval", "--pairs", bad.to_str().unwrap(), "--from", "zh", "--to", "en"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("line 1: expected `source<TAB>reference`")
+    );
+}
