@@ -82,7 +82,12 @@ async fn build(
         person: Person::of(&profile),
         bio: profile.bio.clone(),
         region: profile.home_region.clone().unwrap_or_default(),
-        languages: profile.languages.replace(',', " · "),
+        languages: profile
+            .languages
+            .split(',')
+            .map(|tag| language_name(&v.t, tag))
+            .collect::<Vec<_>>()
+            .join(" · "),
         following: format::count(&v.t, profile.following_count),
         followers: format::count(&v.t, profile.followers_count),
         likes_and_collects: format::count(&v.t, received),
@@ -113,4 +118,15 @@ async fn public_collects(
         }
     }
     Ok(visible)
+}
+
+/// A language's name in the interface language; tags we have no name for stay as written.
+fn language_name(t: &crate::i18n::Locale, tag: &str) -> String {
+    match tag.split('-').next().unwrap_or(tag) {
+        "zh" => t.t("settings-lang-zh-CN"),
+        "en" => t.t("settings-lang-en"),
+        "ja" => t.t("settings-lang-ja"),
+        "ko" => t.t("settings-lang-ko"),
+        _ => tag.to_owned(),
+    }
 }
