@@ -160,8 +160,18 @@
     });
   }
 
+  // Deleting asks first.
+  function confirms() {
+    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (e) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     toggles();
+    confirms();
     var grid = document.querySelector("[data-grid]");
     if (grid) { masonry(grid); endless(grid); }
     document.querySelectorAll("[data-carousel]").forEach(carousel);

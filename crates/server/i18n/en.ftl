@@ -206,3 +206,7 @@ search-tags = Tags
 search-people = People
 search-followers = { $count } followers
 error-field-query = Search for 1 to 100 characters.
+note-delete = Delete
+note-delete-confirm = Delete this note for good?
+comment-delete = Delete
+comment-delete-confirm = Delete this comment and its replies?

@@ -197,3 +197,7 @@ search-tags = 话题
 search-people = 用户
 search-followers = { $count } 粉丝
 error-field-query = 请输入 1 到 100 个字符。
+note-delete = 删除
+note-delete-confirm = 确定永久删除这篇笔记吗？
+comment-delete = 删除
+comment-delete-confirm = 确定删除这条评论及其回复吗？

@@ -40,6 +40,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/notes/{id}/like", post(note::like))
         .route("/notes/{id}/collect", post(note::collect))
         .route("/notes/{id}/comments", post(note::comment))
+        .route("/notes/{id}/delete", post(note::delete))
+        .route("/comments/{id}/delete", post(note::delete_comment))
         .route("/comments/{id}/like", post(note::like_comment))
         .route("/{at_handle}", get(profile::page))
         .route("/{at_handle}/follow", post(note::follow))

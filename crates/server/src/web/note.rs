@@ -141,6 +141,7 @@ async fn build(
             liked: marks.liked.contains(&c.id),
             is_reply: c.parent_id.is_some(),
             thread_id: c.parent_id.unwrap_or(c.id),
+            deletable: v.id().is_some_and(|me| me == c.author_id || me == note.author_id),
             foreign: is_foreign && ctx.translation.enabled(),
             label: c_label,
         });
@@ -381,4 +382,31 @@ fn foreign(declared: Option<&str>, text: &str, reader: Lang) -> bool {
 fn machine_label(t: &crate::i18n::Locale, kind: Kind, engine: &str) -> String {
     let key = if kind == Kind::Gloss { "translate-label-gloss" } else { "translate-label" };
     t.t1(key, "engine", engine.to_owned())
+}
+
+pub async fn delete(
+    State(s): State<AppState>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    Input(f): Input<ActionForm>,
+) -> Response {
+    let back = format!("/notes/{id}");
+    let me = signed_in!(v, &back, f);
+    match notes::delete(&s.ctx, me, id).await {
+        Ok(_) => redirect(&format!("/@{}", me.handle)),
+        Err(e) => error_page(&v, &e),
+    }
+}
+
+pub async fn delete_comment(
+    State(s): State<AppState>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    Input(f): Input<ActionForm>,
+) -> Response {
+    let me = signed_in!(v, "/", f);
+    match comments::delete(&s.ctx, me, id).await {
+        Ok(c) => redirect(&format!("/notes/{}", c.note_id)),
+        Err(e) => error_page(&v, &e),
+    }
 }

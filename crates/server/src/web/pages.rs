@@ -165,6 +165,8 @@ pub struct CommentItem {
     pub is_reply: bool,
     /// The comment a reply to this one goes under (its top-level comment).
     pub thread_id: i64,
+    /// The reader wrote it, or wrote the note it is on.
+    pub deletable: bool,
     /// In another language than the reader's.
     pub foreign: bool,
     /// Set when the text shown is machine-made: what made it.

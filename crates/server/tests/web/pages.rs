@@ -374,3 +374,39 @@ async fn a_reply_must_answer_a_comment_of_the_same_note() {
     let thread: serde_json::Value = thread.json().await.unwrap();
     assert_eq!(thread["descendants"].as_array().unwrap().len(), 1, "nothing was added");
 }
+
+#[tokio::test]
+async fn members_delete_their_own_notes_and_comments_only() {
+    let app = spawn_app().await;
+    let ana = app.member("ana").await;
+    let note = app.post_note(&ana.token, "to be deleted").await;
+    let id = note["id"].as_str().unwrap().to_owned();
+    let mut ben = Visitor::new(&app);
+    ben.register("ben").await;
+    let csrf = ben.csrf(&format!("/notes/{id}")).await;
+    let res =
+        ben.post(&format!("/notes/{id}/comments"), &[("csrf", &csrf), ("text", "nice")]).await;
+    let comment = location(&res).rsplit("#c").next().unwrap().to_owned();
+    // Not his note: refused, and the note stays.
+    let res = ben.post(&format!("/notes/{id}/delete"), &[("csrf", &csrf)]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(ben.get(&format!("/notes/{id}")).await.0, StatusCode::OK);
+    // His comment: gone.
+    let res = ben.post(&format!("/comments/{comment}/delete"), &[("csrf", &csrf)]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = ben.get(&format!("/notes/{id}")).await;
+    assert!(!html.contains(">nice<") && !html.contains("<p>nice</p>"));
+    // Hers: gone, and she lands on her profile.
+    let mut her = Visitor::new(&app);
+    let csrf = her.csrf("/login").await;
+    her.post(
+        "/login",
+        &[("csrf", &csrf), ("login", "ana"), ("password", "ana has a long password")],
+    )
+    .await;
+    let csrf = her.csrf(&format!("/notes/{id}")).await;
+    assert!(her.get(&format!("/notes/{id}")).await.1.contains("/delete"));
+    let res = her.post(&format!("/notes/{id}/delete"), &[("csrf", &csrf)]).await;
+    assert_eq!(location(&res), "/@ana");
+    assert_eq!(her.get(&format!("/notes/{id}")).await.0, StatusCode::NOT_FOUND);
+}
