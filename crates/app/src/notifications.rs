@@ -98,3 +98,8 @@ pub async fn set_marker(ctx: &Ctx, me: &AccountRow, timeline: &str, last_read: i
     }
     Ok(ctx.store.set_marker(me.id, timeline, last_read, ctx.now()).await?)
 }
+
+/// How many notifications the member has not seen, up to `cap`.
+pub async fn unread(ctx: &Ctx, me: &AccountRow, cap: i64) -> Result<i64> {
+    Ok(ctx.store.unread_notifications(me.id, cap).await?)
+}

@@ -210,3 +210,4 @@ note-delete = Delete
 note-delete-confirm = Delete this note for good?
 comment-delete = Delete
 comment-delete-confirm = Delete this comment and its replies?
+nav-unread = { $count } unread

@@ -201,3 +201,4 @@ note-delete = 删除
 note-delete-confirm = 确定永久删除这篇笔记吗？
 comment-delete = 删除
 comment-delete-confirm = 确定删除这条评论及其回复吗？
+nav-unread = { $count } 条未读

@@ -113,6 +113,24 @@ impl Store {
         Ok(())
     }
 
+    /// How many notifications arrived after the member's notifications marker, counted up to
+    /// `cap` (a badge needs no more).
+    pub async fn unread_notifications(&self, account: i64, cap: i64) -> Result<i64> {
+        let (n,): (i64,) = on_read!(self, |p| {
+            sqlx::query_as(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM notifications WHERE recipient_id = $1 AND id > \
+             COALESCE((SELECT last_read_id FROM markers \
+                       WHERE account_id = $1 AND timeline = 'notifications'), 0) \
+             LIMIT $2) unread"
+        )
+        .bind(account)
+        .bind(cap.clamp(1, 1_000))
+        .fetch_one(p)
+        .await
+        })?;
+        Ok(n)
+    }
+
     pub async fn markers(&self, account: i64) -> Result<Vec<MarkerRow>> {
         Ok(on_read!(self, |p| sqlx::query_as(
             "SELECT timeline, last_read_id, version, updated_at FROM markers WHERE account_id = $1"

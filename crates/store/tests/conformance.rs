@@ -443,6 +443,14 @@ async fn viewer_marks_and_likers(s: &Store) {
     s.like(ann, n, act(2)).await.unwrap();
     let board = s.default_board(bob, id(100), T0).await.unwrap();
     s.collect(bob, m.id, board.id, act(3)).await.unwrap();
+    // Bob's like and collect notified Ann (her own like did not): unread until her marker passes.
+    assert_eq!(s.unread_notifications(ann, 10).await.unwrap(), 2);
+    assert_eq!(s.unread_notifications(ann, 1).await.unwrap(), 1, "counted up to the cap");
+    assert_eq!(s.unread_notifications(bob, 10).await.unwrap(), 0);
+    s.set_marker(ann, "notifications", act(1).notification_id, T0).await.unwrap();
+    assert_eq!(s.unread_notifications(ann, 10).await.unwrap(), 1);
+    s.set_marker(ann, "notifications", act(3).notification_id, T0).await.unwrap();
+    assert_eq!(s.unread_notifications(ann, 10).await.unwrap(), 0);
     let marks = s.viewer_marks(bob, &[n, m.id, 777]).await.unwrap();
     assert!(marks.liked.contains(&n) && !marks.liked.contains(&m.id));
     assert!(marks.collected.contains(&m.id) && !marks.collected.contains(&n));

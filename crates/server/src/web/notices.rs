@@ -67,6 +67,15 @@ pub async fn page(
             }
         })
         .collect();
-    let c = Chrome::new(&v, "notifications", "/notifications");
+    // Opening the newest notifications marks them read (older pages leave the marker alone).
+    let mut c = Chrome::new(&v, "notifications", "/notifications");
+    if q.cursor.is_none()
+        && let Some(newest) = list.first()
+    {
+        if let Err(e) = notifications::set_marker(&s.ctx, me, "notifications", newest.id).await {
+            tracing::warn!(error = %e, "moving the notifications marker");
+        }
+        c.unread = None;
+    }
     v.finish(pages::render(StatusCode::OK, &NotificationsPage { c, items, more }))
 }

@@ -28,6 +28,8 @@ pub struct Chrome {
     pub nav: &'static str,
     /// The page's own address, for "sign in and come back".
     pub here: String,
+    /// The unread-notifications badge (`99+` past the cap), when there are any.
+    pub unread: Option<String>,
 }
 
 impl Chrome {
@@ -39,6 +41,11 @@ impl Chrome {
             switch_url: format!("/language?to={}&back={}", v.t.other(), query_escape(here)),
             nav,
             here: here.to_owned(),
+            unread: match v.unread {
+                0 => None,
+                n if n >= super::visitor::UNREAD_CAP => Some("99+".to_owned()),
+                n => Some(n.to_string()),
+            },
         }
     }
 
@@ -51,6 +58,7 @@ impl Chrome {
             switch_url,
             nav: "",
             here: String::new(),
+            unread: None,
         }
     }
 

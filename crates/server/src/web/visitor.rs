@@ -16,6 +16,8 @@ use crate::state::AppState;
 pub const SESSION_COOKIE: &str = "nb_session";
 const CSRF_COOKIE: &str = "nb_form";
 pub const LANG_COOKIE: &str = "nb_lang";
+/// The badge counts up to this many, then shows "99+".
+pub const UNREAD_CAP: i64 = 100;
 
 pub struct Visitor {
     pub account: Option<AccountRow>,
@@ -24,6 +26,8 @@ pub struct Visitor {
     pub csrf: String,
     /// The session secret, for signing out.
     pub session: Option<String>,
+    /// Notifications the member has not seen (at most [`UNREAD_CAP`]).
+    pub unread: i64,
     /// A visitor without a session gets a CSRF cookie with their first page.
     set_csrf_cookie: bool,
     secure: bool,
@@ -80,7 +84,16 @@ impl FromRequestParts<AppState> for Visitor {
                 None => (random_token(), true, None),
             },
         };
-        Ok(Visitor { account, t, csrf, session, set_csrf_cookie, secure })
+        let unread = match &account {
+            Some(a) => {
+                nb_app::notifications::unread(&s.ctx, a, UNREAD_CAP).await.unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "counting unread notifications");
+                    0
+                })
+            }
+            None => 0,
+        };
+        Ok(Visitor { account, t, csrf, session, unread, set_csrf_cookie, secure })
     }
 }
 

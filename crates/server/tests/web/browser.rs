@@ -2,6 +2,7 @@
 //! starts its own chromedriver on a free port with a fresh profile. Without chromedriver the
 //! browser tests skip, loudly, except under `CI=true`, where they fail.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -17,13 +18,36 @@ pub struct Browser {
     pub client: Client,
     pub base: String,
     driver: Child,
+    port: u16,
+    session: Option<String>,
     _profile: tempfile::TempDir,
 }
 
+/// Ending the WebDriver session is what makes chromedriver close Chromium; killing chromedriver
+/// alone would leave the browser running. Drop cannot await, so the request goes over a plain
+/// blocking socket (also after a failed assertion). The process group is killed after it, in
+/// case a browser process outlived its session.
 impl Drop for Browser {
     fn drop(&mut self) {
+        if let Some(id) = &self.session {
+            end_session(self.port, id);
+        }
+        let _ = Command::new("kill").arg("-KILL").arg(format!("-{}", self.driver.id())).status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+fn end_session(port: u16, id: &str) {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(20)));
+    let request = format!(
+        "DELETE /session/{id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    if stream.write_all(request.as_bytes()).is_ok() {
+        // chromedriver answers once the browser is gone.
+        let _ = stream.read_to_end(&mut Vec::new());
     }
 }
 
@@ -53,7 +77,9 @@ impl Browser {
     /// A browser window of `width`×`height` CSS pixels on the app at `base`.
     pub async fn open(base: &str, width: u32, height: u32) -> Browser {
         let port = free_port();
+        // Its own process group, so that everything it starts can be stopped together.
         let driver = Command::new(CHROMEDRIVER)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -99,7 +125,8 @@ impl Browser {
                     .await;
             }
         }
-        Browser { client, base: base.to_owned(), driver, _profile: profile }
+        let session = client.session_id().await.ok().flatten();
+        Browser { client, base: base.to_owned(), driver, port, session, _profile: profile }
     }
 
     pub async fn go(&self, path: &str) {

@@ -410,3 +410,27 @@ async fn members_delete_their_own_notes_and_comments_only() {
     assert_eq!(location(&res), "/@ana");
     assert_eq!(her.get(&format!("/notes/{id}")).await.0, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_unread_badge_counts_until_the_notifications_are_opened() {
+    let app = spawn_app().await;
+    let mut ana = Visitor::new(&app);
+    ana.register("ana").await;
+    let (_, html) = ana.get("/").await;
+    assert!(!html.contains(r#"class="unread""#));
+    let ben = app.member("ben").await;
+    let me: serde_json::Value =
+        app.get(&ben.token, "/api/v1/accounts/lookup?acct=ana").await.json().await.unwrap();
+    app.post_json(
+        &ben.token,
+        &format!("/api/v1/accounts/{}/follow", me["id"].as_str().unwrap()),
+        serde_json::json!({}),
+    )
+    .await;
+    let (_, html) = ana.get("/").await;
+    assert!(html.contains(r#"aria-label="1 unread">1</span>"#), "a badge");
+    let (_, html) = ana.get("/notifications").await;
+    assert!(html.contains("followed you") && !html.contains(r#"class="unread""#));
+    let (_, html) = ana.get("/").await;
+    assert!(!html.contains(r#"class="unread""#), "read once opened");
+}
