@@ -3,15 +3,13 @@
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use nb_app::auth::{self, AuthorizeRequest, OOB_REDIRECT};
 use nb_app::{AppError, accounts};
 use nb_domain::Password;
-use rand::RngCore;
 use serde::Deserialize;
 
 use super::pages::{self, Authorize, Chrome, Message};
+use super::visitor::{cookie, random_token};
 use crate::extract::Input;
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -117,21 +115,6 @@ fn message(
     )
 }
 
-fn new_csrf() -> String {
-    let mut b = [0u8; 24];
-    rand::rng().fill_bytes(&mut b);
-    URL_SAFE_NO_PAD.encode(b)
-}
-
-fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(&format!("{CSRF_COOKIE}=")).map(str::to_owned))
-}
-
 #[allow(clippy::too_many_arguments)]
 fn form_page(
     t: Locale,
@@ -170,7 +153,7 @@ pub async fn show(
     let t = pages::locale(p.lang.as_deref(), &headers);
     match p.check(&s).await {
         Ok(req) => {
-            let csrf = new_csrf();
+            let csrf = random_token();
             form_page(t, StatusCode::OK, &p, &req, &csrf, String::new(), None, true)
         }
         Err(reason) => message(
@@ -210,10 +193,10 @@ pub async fn submit(
         }
     };
     // Double-submit check: the form's token must match the cookie set with the form.
-    let cookie = csrf_cookie(&headers);
+    let cookie = cookie(&headers, CSRF_COOKIE);
     let Some(csrf) = f.csrf.filter(|c| !c.is_empty() && cookie.as_deref() == Some(c.as_str()))
     else {
-        let fresh = new_csrf();
+        let fresh = random_token();
         let err = Some(t.t("authorize-expired"));
         return form_page(t, StatusCode::FORBIDDEN, &p, &req, &fresh, String::new(), err, true);
     };

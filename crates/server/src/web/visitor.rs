@@ -45,7 +45,8 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-fn random_token() -> String {
+/// A fresh random token (192 bits, URL-safe).
+pub fn random_token() -> String {
     let mut b = [0u8; 24];
     rand::rng().fill_bytes(&mut b);
     URL_SAFE_NO_PAD.encode(b)
