@@ -13,7 +13,7 @@ use crate::notes::MAX_TAGS;
 use crate::{AppError, Ctx, Result};
 use nb_domain::ValidationError;
 
-pub use nb_store::{BulkCollect as Collect, BulkEdge as Edge, BulkNotice as Notice};
+pub use nb_store::{BulkCollect as Collect, BulkEdge as Edge, BulkNotice as Notice, HomeEntry};
 
 /// A member to create.
 #[derive(Debug, Clone)]
@@ -117,7 +117,7 @@ pub struct Note {
 
 /// Write notes with their photos; tags and counters as for single posts. With `fan_out` each
 /// note reaches its author's followers' home feeds at once; a large load goes faster without,
-/// followed by one [`rebuild_home_feeds`].
+/// writing the entries afterwards with [`home_entries`].
 pub async fn notes(ctx: &Ctx, notes: &[Note], fan_out: bool) -> Result<()> {
     let mut rows = Vec::with_capacity(notes.len());
     let mut media = Vec::new();
@@ -143,24 +143,8 @@ pub async fn notes(ctx: &Ctx, notes: &[Note], fan_out: bool) -> Result<()> {
             }
         }
         tags.truncate(MAX_TAGS);
-        for (position, (id, p, alt)) in n.photos.iter().enumerate() {
-            media.push(MediaRow {
-                id: *id,
-                owner_id: n.author,
-                note_id: Some(n.id),
-                position: i64::try_from(position).unwrap_or(0),
-                mime: p.mime.clone(),
-                original_key: p.original_key.clone(),
-                original_width: p.original_width,
-                original_height: p.original_height,
-                small_key: p.small_key.clone(),
-                small_width: p.small_width,
-                small_height: p.small_height,
-                blurhash: p.blurhash.clone(),
-                phash: p.phash,
-                description: alt.chars().take(crate::media::MAX_DESCRIPTION).collect(),
-                created_at: n.created_at,
-            });
+        for (position, (id, photo, alt)) in n.photos.iter().enumerate() {
+            media.push(media_row(*id, n.id, n.author, position, photo, alt, n.created_at));
         }
         rows.push(NewNote {
             id: n.id,
@@ -182,9 +166,65 @@ pub async fn notes(ctx: &Ctx, notes: &[Note], fan_out: bool) -> Result<()> {
     Ok(())
 }
 
-/// Rebuild every home feed from the follow graph (after [`notes`] without fan-out).
-pub async fn rebuild_home_feeds(ctx: &Ctx) -> Result<u64> {
-    Ok(ctx.store.rebuild_home_feeds().await?)
+/// A photo of the pool on a note already written: a load can write its notes while the pool is
+/// still going through the intake, and attach the photos afterwards.
+#[derive(Debug, Clone)]
+pub struct NotePhoto {
+    /// The media row's id.
+    pub id: i64,
+    pub note: i64,
+    pub owner: i64,
+    pub position: usize,
+    pub photo: PoolPhoto,
+    pub alt: String,
+    pub created_at: i64,
+}
+
+/// Attach photos to notes written earlier by [`notes`].
+pub async fn note_photos(ctx: &Ctx, photos: &[NotePhoto]) -> Result<()> {
+    let media: Vec<MediaRow> = photos
+        .iter()
+        .map(|p| media_row(p.id, p.note, p.owner, p.position, &p.photo, &p.alt, p.created_at))
+        .collect();
+    Ok(ctx.store.bulk_insert_media(&media).await?)
+}
+
+fn media_row(
+    id: i64,
+    note: i64,
+    owner: i64,
+    position: usize,
+    p: &PoolPhoto,
+    alt: &str,
+    created_at: i64,
+) -> MediaRow {
+    MediaRow {
+        id,
+        owner_id: owner,
+        note_id: Some(note),
+        position: i64::try_from(position).unwrap_or(0),
+        mime: p.mime.clone(),
+        original_key: p.original_key.clone(),
+        original_width: p.original_width,
+        original_height: p.original_height,
+        small_key: p.small_key.clone(),
+        small_width: p.small_width,
+        small_height: p.small_height,
+        blurhash: p.blurhash.clone(),
+        phash: p.phash,
+        description: alt.chars().take(crate::media::MAX_DESCRIPTION).collect(),
+        created_at,
+    }
+}
+
+/// How many of the newest notes a bulk load puts in each member's home feed. Mastodon keeps 400
+/// entries per home feed; materialising every note of everyone one follows would make a
+/// 100k-member week 70M rows instead of 31M. Live posts fan out in full, so feeds grow past it.
+pub const HOME_DEPTH: usize = 400;
+
+/// Write home-feed entries a bulk load computed (after [`notes`] without fan-out).
+pub async fn home_entries(ctx: &Ctx, entries: &[HomeEntry]) -> Result<()> {
+    Ok(ctx.store.bulk_home_entries(entries).await?)
 }
 
 pub async fn likes(ctx: &Ctx, likes: &[Edge]) -> Result<()> {

@@ -14,8 +14,12 @@ use tokio::task::JoinSet;
 
 use crate::{DAY_MS, Day, Params, Population, Visibility, days, pool_photo, population};
 
-/// Rows per batch of likes, collects and follows (one transaction each).
-const EDGE_BATCH: usize = 20_000;
+/// Rows per batch of likes, collects and follows (one transaction each). A day's edges are
+/// sorted by primary key before they are cut into batches, so each batch fills one stretch of
+/// the table's B-tree instead of dirtying a page per row all over it.
+const EDGE_BATCH: usize = 250_000;
+/// Home-feed entries per batch.
+const HOME_BATCH: usize = 500_000;
 /// Notes or comments per batch.
 const POST_BATCH: usize = 2_000;
 
@@ -54,8 +58,9 @@ pub struct Progress {
 pub struct Report {
     pub totals: Progress,
     pub elapsed: Duration,
-    /// Time per stage (the model, members, follows, the photo pool, the days of activity), then
-    /// the days' write time per kind of row.
+    /// Time per stage (the model, members, follows, the days of activity, waiting for the photo
+    /// pool, attaching photos, home feeds, indexes, statistics), then the write time per kind of
+    /// row.
     pub phases: Vec<(&'static str, Duration)>,
     /// The handle of a member to log in as (an active poster of the resident community).
     pub sample_handle: String,
@@ -89,27 +94,33 @@ pub async fn seed(
         phases.push((name, lap.elapsed()));
         lap = Instant::now();
     };
+    // The photo pool goes through the intake on the other cores while members, follows and
+    // the days are written (one writer thread); the notes' photos are attached once it is done.
+    let pool = tokio::spawn(photo_pool(ctx.clone(), p.clone()));
     w.members(&pop, password_hash).await?;
     progress(&w.totals);
     mark("members", &mut phases);
     w.follows(&pop).await?;
     progress(&w.totals);
     mark("follows", &mut phases);
-    w.photos(p).await?;
-    progress(&w.totals);
-    mark("photos", &mut phases);
     for day in days(p, &pop) {
         let last = day.index + 1 == p.days;
         w.day(&pop, day, last, &mut progress).await?;
     }
     mark("days", &mut phases);
+    let pool = pool.await.map_err(|e| SeedError::Photo(e.to_string()))??;
+    w.totals.photos = n(pool.len());
+    mark("photo pool (waiting)", &mut phases);
+    w.attach_photos(&pool).await?;
+    progress(&w.totals);
+    mark("photos", &mut phases);
+    // Home feeds in one sorted pass: much faster than fanning out each note as it is written.
+    w.home_feeds(&pop).await?;
+    mark("home feeds", &mut phases);
     if fresh {
         ctx.store.restore_load_indexes().await.map_err(nb_app::AppError::from)?;
         mark("indexes", &mut phases);
     }
-    // Home feeds in one sorted pass: much faster than fanning out each note as it is written.
-    bulk::rebuild_home_feeds(ctx).await?;
-    mark("home feeds", &mut phases);
     // Fresh statistics, or the planner guesses at tables that grew from nothing.
     ctx.store.analyze().await.map_err(nb_app::AppError::from)?;
     if fresh {
@@ -171,7 +182,8 @@ struct Writer<'a> {
     /// Note index → (id, author index); comment index → (id, author index).
     notes: Vec<(i64, u32)>,
     comments: Vec<(i64, u32)>,
-    pool: Vec<bulk::PoolPhoto>,
+    /// Photos of the notes written so far, attached after the days.
+    photos: Vec<PlannedPhoto>,
     boards: HashMap<(u32, Option<&'static str>), i64>,
     totals: Progress,
     /// Time spent in the writes of each kind of row during the days.
@@ -191,7 +203,7 @@ impl<'a> Writer<'a> {
             accounts: Vec::with_capacity(people),
             notes: Vec::new(),
             comments: Vec::new(),
-            pool: Vec::new(),
+            photos: Vec::new(),
             boards: HashMap::new(),
             totals: Progress::default(),
             write_time: HashMap::new(),
@@ -245,63 +257,82 @@ impl<'a> Writer<'a> {
     async fn follows(&mut self, pop: &Population) -> Result<(), SeedError> {
         // All follows go in before any note, so each note fans out to everyone who ever follows
         // its author in the simulation (as the live follow's backfill would give them).
-        for chunk in pop.follows.chunks(EDGE_BATCH) {
-            let edges: Vec<Edge> = chunk
+        let mut edges: Vec<Edge> = pop
+            .follows
+            .iter()
+            .map(|f| {
+                let at = self.at(f.at);
+                Edge {
+                    id: self.ids.follows.next(at).0,
+                    actor: self.accounts[f.follower as usize],
+                    target: self.accounts[f.followee as usize],
+                    at,
+                }
+            })
+            .collect();
+        by_key(&mut edges);
+        for chunk in edges.chunks(EDGE_BATCH) {
+            bulk::follows(self.ctx, chunk).await?;
+            self.totals.follows += n(chunk.len());
+        }
+        Ok(())
+    }
+
+    /// Each member's home feed: the newest [`bulk::HOME_DEPTH`] of their own notes and those of
+    /// everyone they follow, computed from the model's graph and written in owner order. The
+    /// model's members follow only each other, so no other member's feed changes.
+    async fn home_feeds(&mut self, pop: &Population) -> Result<(), SeedError> {
+        let people = self.accounts.len();
+        let mut by_author: Vec<Vec<i64>> = vec![Vec::new(); people];
+        // Notes are in id order, so each author's list is too.
+        for &(id, author) in &self.notes {
+            by_author[author as usize].push(id);
+        }
+        let mut followees: Vec<Vec<u32>> = vec![Vec::new(); people];
+        for f in &pop.follows {
+            followees[f.follower as usize].push(f.followee);
+        }
+        let mut rows = Vec::with_capacity(HOME_BATCH);
+        let mut feed: Vec<(i64, u32)> = Vec::new();
+        // Account ids grow with the person index (people are in joining order).
+        for (owner, (followed, &owner_id)) in followees.iter().zip(&self.accounts).enumerate() {
+            let own = u32::try_from(owner).unwrap_or(u32::MAX);
+            newest_of(followed, own, &by_author, bulk::HOME_DEPTH, &mut feed);
+            rows.extend(feed.iter().map(|&(note, author)| bulk::HomeEntry {
+                owner: owner_id,
+                note,
+                author: self.accounts[author as usize],
+            }));
+            if rows.len() >= HOME_BATCH {
+                bulk::home_entries(self.ctx, &rows).await?;
+                rows.clear();
+            }
+        }
+        bulk::home_entries(self.ctx, &rows).await?;
+        Ok(())
+    }
+
+    /// Attach the notes' photos, in media id order.
+    async fn attach_photos(&mut self, pool: &[bulk::PoolPhoto]) -> Result<(), SeedError> {
+        let planned = std::mem::take(&mut self.photos);
+        for chunk in planned.chunks(POST_BATCH * 10) {
+            let photos: Vec<bulk::NotePhoto> = chunk
                 .iter()
-                .map(|f| {
-                    let at = self.at(f.at);
-                    Edge {
-                        id: self.ids.follows.next(at).0,
-                        actor: self.accounts[f.follower as usize],
-                        target: self.accounts[f.followee as usize],
-                        at,
-                    }
+                .filter_map(|ph| {
+                    let photo = pool.get(ph.pool_index as usize)?.clone();
+                    let (note, author) = self.notes[ph.note as usize];
+                    Some(bulk::NotePhoto {
+                        id: ph.id,
+                        note,
+                        owner: self.accounts[author as usize],
+                        position: usize::from(ph.position),
+                        photo,
+                        alt: ph.alt.clone(),
+                        created_at: ph.at,
+                    })
                 })
                 .collect();
-            bulk::follows(self.ctx, &edges).await?;
-            self.totals.follows += n(edges.len());
-        }
-        Ok(())
-    }
-
-    /// The photo pool, through the real intake, a few images at once.
-    async fn photos(&mut self, p: &Params) -> Result<(), SeedError> {
-        let workers = std::thread::available_parallelism().map_or(2, |c| c.get());
-        let mut pending = JoinSet::new();
-        let mut made: Vec<Option<bulk::PoolPhoto>> = vec![None; p.photo_pool_size as usize];
-        let params = Arc::new(p.clone());
-        for index in 0..p.photo_pool_size {
-            if pending.len() >= workers {
-                self.collect_photo(&mut pending, &mut made).await?;
-            }
-            let (ctx, params) = (self.ctx.clone(), Arc::clone(&params));
-            pending.spawn(async move {
-                let spec = pool_photo(&params, index);
-                let bytes = tokio::task::spawn_blocking(move || {
-                    nb_app::media::sample_photo(spec.seed, spec.width, spec.height)
-                })
-                .await
-                .map_err(|e| SeedError::Photo(e.to_string()))?
-                .map_err(|e| SeedError::Photo(e.to_string()))?;
-                Ok::<_, SeedError>((index, bulk::pool_photo(&ctx, bytes).await?))
-            });
-        }
-        while !pending.is_empty() {
-            self.collect_photo(&mut pending, &mut made).await?;
-        }
-        self.pool = made.into_iter().flatten().collect();
-        Ok(())
-    }
-
-    async fn collect_photo(
-        &mut self,
-        pending: &mut JoinSet<Result<(u32, bulk::PoolPhoto), SeedError>>,
-        made: &mut [Option<bulk::PoolPhoto>],
-    ) -> Result<(), SeedError> {
-        if let Some(done) = pending.join_next().await {
-            let (index, photo) = done.map_err(|e| SeedError::Photo(e.to_string()))??;
-            made[index as usize] = Some(photo);
-            self.totals.photos += 1;
+            self.timed("photos", bulk::note_photos(self.ctx, &photos)).await?;
         }
         Ok(())
     }
@@ -368,49 +399,46 @@ impl<'a> Writer<'a> {
             progress(&self.totals);
         }
         let mut notices = Vec::new();
-        for chunk in day.likes.chunks(EDGE_BATCH) {
-            let mut edges = Vec::with_capacity(chunk.len());
-            for l in chunk {
-                let at = self.at(l.at);
-                let (note, author) = self.notes[l.note as usize];
-                let edge = Edge {
-                    id: self.ids.likes.next(at).0,
-                    actor: self.accounts[l.who as usize],
-                    target: note,
-                    at,
-                };
-                if last {
-                    notices.push(notice(
-                        at,
-                        self.accounts[author as usize],
-                        "favourite",
-                        edge.actor,
-                        Some(note),
-                        None,
-                    ));
-                }
-                edges.push(edge);
+        let mut likes = Vec::with_capacity(day.likes.len());
+        for l in &day.likes {
+            let at = self.at(l.at);
+            let (note, author) = self.notes[l.note as usize];
+            let edge = Edge {
+                id: self.ids.likes.next(at).0,
+                actor: self.accounts[l.who as usize],
+                target: note,
+                at,
+            };
+            if last {
+                let to = self.accounts[author as usize];
+                notices.push(notice(at, to, "favourite", edge.actor, Some(note), None));
             }
-            self.timed("likes", bulk::likes(self.ctx, &edges)).await?;
-            self.totals.likes += n(edges.len());
+            likes.push(edge);
+        }
+        by_key(&mut likes);
+        for chunk in likes.chunks(EDGE_BATCH) {
+            self.timed("likes", bulk::likes(self.ctx, chunk)).await?;
+            self.totals.likes += n(chunk.len());
             progress(&self.totals);
         }
         self.collects(&day, last, &mut notices, progress).await?;
-        for chunk in day.comment_likes.chunks(EDGE_BATCH) {
-            let edges: Vec<Edge> = chunk
-                .iter()
-                .map(|l| {
-                    let at = self.at(l.at);
-                    Edge {
-                        id: self.ids.likes.next(at).0,
-                        actor: self.accounts[l.who as usize],
-                        target: self.comments[l.comment as usize].0,
-                        at,
-                    }
-                })
-                .collect();
-            self.timed("comment likes", bulk::comment_likes(self.ctx, &edges)).await?;
-            self.totals.comment_likes += n(edges.len());
+        let mut likes: Vec<Edge> = day
+            .comment_likes
+            .iter()
+            .map(|l| {
+                let at = self.at(l.at);
+                Edge {
+                    id: self.ids.likes.next(at).0,
+                    actor: self.accounts[l.who as usize],
+                    target: self.comments[l.comment as usize].0,
+                    at,
+                }
+            })
+            .collect();
+        by_key(&mut likes);
+        for chunk in likes.chunks(EDGE_BATCH) {
+            self.timed("comment likes", bulk::comment_likes(self.ctx, chunk)).await?;
+            self.totals.comment_likes += n(chunk.len());
         }
         if last {
             self.last_day_notices(pop, &day, notices).await?;
@@ -423,12 +451,16 @@ impl<'a> Writer<'a> {
     fn note(&mut self, note: &crate::PlannedNote) -> bulk::Note {
         let (id, author) = self.notes[note.id as usize];
         let at = self.at(note.at);
-        let photos = note
-            .photos
-            .iter()
-            .filter_map(|ph| self.pool.get(ph.pool_index as usize))
-            .map(|photo| (self.ids.media.next(at).0, photo.clone(), note.title.clone()))
-            .collect();
+        for (position, ph) in note.photos.iter().enumerate() {
+            self.photos.push(PlannedPhoto {
+                id: self.ids.media.next(at).0,
+                note: note.id,
+                position: u8::try_from(position).unwrap_or(u8::MAX),
+                pool_index: ph.pool_index,
+                alt: note.title.clone(),
+                at,
+            });
+        }
         bulk::Note {
             id,
             author: self.accounts[author as usize],
@@ -442,7 +474,8 @@ impl<'a> Writer<'a> {
             }
             .to_owned(),
             language: Some(note.language.to_owned()),
-            photos,
+            // Attached once the pool is ready.
+            photos: Vec::new(),
         }
     }
 
@@ -453,53 +486,50 @@ impl<'a> Writer<'a> {
         notices: &mut Vec<Notice>,
         progress: &mut impl FnMut(&Progress),
     ) -> Result<(), SeedError> {
-        for chunk in day.collects.chunks(EDGE_BATCH) {
-            // Boards are made on first use: the default one, or a named public one.
-            let mut new_boards = Vec::new();
-            for c in chunk {
-                if let std::collections::hash_map::Entry::Vacant(slot) =
-                    self.boards.entry((c.who, c.board))
-                {
-                    let at = self.start + c.at;
-                    let id = self.ids.boards.next(at).0;
-                    slot.insert(id);
-                    new_boards.push(BoardRow {
-                        id,
-                        owner_id: self.accounts[c.who as usize],
-                        name: c.board.unwrap_or("").to_owned(),
-                        is_default: i64::from(c.board.is_none()),
-                        visibility: if c.board.is_some() { "public" } else { "private" }.to_owned(),
-                        created_at: at,
-                        notes_count: 0,
-                    });
-                }
+        // Boards are made on first use: the default one, or a named public one.
+        let mut new_boards = Vec::new();
+        for c in &day.collects {
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                self.boards.entry((c.who, c.board))
+            {
+                let at = self.start + c.at;
+                let id = self.ids.boards.next(at).0;
+                slot.insert(id);
+                new_boards.push(BoardRow {
+                    id,
+                    owner_id: self.accounts[c.who as usize],
+                    name: c.board.unwrap_or("").to_owned(),
+                    is_default: i64::from(c.board.is_none()),
+                    visibility: if c.board.is_some() { "public" } else { "private" }.to_owned(),
+                    created_at: at,
+                    notes_count: 0,
+                });
             }
-            bulk::boards(self.ctx, &new_boards).await?;
-            let mut rows = Vec::with_capacity(chunk.len());
-            for c in chunk {
-                let at = self.at(c.at);
-                let (note, author) = self.notes[c.note as usize];
-                let row = Collect {
-                    id: self.ids.collects.next(at).0,
-                    account: self.accounts[c.who as usize],
-                    note,
-                    board: self.boards[&(c.who, c.board)],
-                    at,
-                };
-                if last {
-                    notices.push(notice(
-                        at,
-                        self.accounts[author as usize],
-                        "collect",
-                        row.account,
-                        Some(note),
-                        None,
-                    ));
-                }
-                rows.push(row);
+        }
+        for chunk in new_boards.chunks(EDGE_BATCH) {
+            bulk::boards(self.ctx, chunk).await?;
+        }
+        let mut rows = Vec::with_capacity(day.collects.len());
+        for c in &day.collects {
+            let at = self.at(c.at);
+            let (note, author) = self.notes[c.note as usize];
+            let row = Collect {
+                id: self.ids.collects.next(at).0,
+                account: self.accounts[c.who as usize],
+                note,
+                board: self.boards[&(c.who, c.board)],
+                at,
+            };
+            if last {
+                let to = self.accounts[author as usize];
+                notices.push(notice(at, to, "collect", row.account, Some(note), None));
             }
-            self.timed("collects", bulk::collects(self.ctx, &rows)).await?;
-            self.totals.collects += n(rows.len());
+            rows.push(row);
+        }
+        rows.sort_unstable_by_key(|c| (c.account, c.note));
+        for chunk in rows.chunks(EDGE_BATCH) {
+            self.timed("collects", bulk::collects(self.ctx, chunk)).await?;
+            self.totals.collects += n(chunk.len());
             progress(&self.totals);
         }
         Ok(())
@@ -543,6 +573,84 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// Into `feed`, the newest `depth` notes (id, author) of `own` and `followees`, oldest first,
+/// from each author's notes in id order.
+fn newest_of(
+    followees: &[u32],
+    own: u32,
+    by_author: &[Vec<i64>],
+    depth: usize,
+    feed: &mut Vec<(i64, u32)>,
+) {
+    feed.clear();
+    for &author in followees.iter().chain(std::iter::once(&own)) {
+        let notes = &by_author[author as usize];
+        feed.extend(notes[notes.len().saturating_sub(depth)..].iter().map(|&id| (id, author)));
+    }
+    if feed.len() > depth {
+        let older = feed.len() - depth;
+        feed.select_nth_unstable_by_key(older, |e| e.0);
+        feed.drain(..older);
+    }
+    feed.sort_unstable_by_key(|e| e.0);
+}
+
+/// A note's photo to attach once the pool is ready.
+struct PlannedPhoto {
+    id: i64,
+    /// Note index.
+    note: u64,
+    position: u8,
+    pool_index: u32,
+    alt: String,
+    at: i64,
+}
+
+/// The photo pool through the real intake, on all cores but one (the writer's), in index order.
+async fn photo_pool(ctx: Ctx, p: Params) -> Result<Vec<bulk::PoolPhoto>, SeedError> {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let workers = cores.saturating_sub(1).max(1);
+    let params = Arc::new(p);
+    let mut made: Vec<Option<bulk::PoolPhoto>> = vec![None; params.photo_pool_size as usize];
+    let mut pending = JoinSet::new();
+    for index in 0..params.photo_pool_size {
+        if pending.len() >= workers {
+            collect_photo(&mut pending, &mut made).await?;
+        }
+        let (ctx, params) = (ctx.clone(), Arc::clone(&params));
+        pending.spawn(async move {
+            let spec = pool_photo(&params, index);
+            let bytes = tokio::task::spawn_blocking(move || {
+                nb_app::media::sample_photo(spec.seed, spec.width, spec.height)
+            })
+            .await
+            .map_err(|e| SeedError::Photo(e.to_string()))?
+            .map_err(|e| SeedError::Photo(e.to_string()))?;
+            Ok::<_, SeedError>((index, bulk::pool_photo(&ctx, bytes).await?))
+        });
+    }
+    while !pending.is_empty() {
+        collect_photo(&mut pending, &mut made).await?;
+    }
+    Ok(made.into_iter().flatten().collect())
+}
+
+async fn collect_photo(
+    pending: &mut JoinSet<Result<(u32, bulk::PoolPhoto), SeedError>>,
+    made: &mut [Option<bulk::PoolPhoto>],
+) -> Result<(), SeedError> {
+    if let Some(done) = pending.join_next().await {
+        let (index, photo) = done.map_err(|e| SeedError::Photo(e.to_string()))??;
+        made[index as usize] = Some(photo);
+    }
+    Ok(())
+}
+
+/// Sort edges by primary key (actor, then target), the order of the table's B-tree.
+fn by_key(edges: &mut [Edge]) {
+    edges.sort_unstable_by_key(|e| (e.actor, e.target));
+}
+
 /// A notification to write, its id given once all of the day's are in time order.
 fn notice(
     at: i64,
@@ -559,4 +667,23 @@ fn notice(
 /// minute, so two runs in the same minute agree).
 pub fn start_for(p: &Params, now_ms: i64) -> i64 {
     now_ms - now_ms.rem_euclid(60_000) - i64::from(p.days) * DAY_MS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::newest_of;
+
+    #[test]
+    fn a_home_feed_keeps_the_newest_notes_of_oneself_and_the_followed() {
+        // Authors 0..3; 0 follows 1 and 2, not 3.
+        let by_author = vec![vec![5, 9], vec![1, 2, 3, 8], vec![4, 6, 7], vec![10, 11]];
+        let mut feed = Vec::new();
+        newest_of(&[1, 2], 0, &by_author, 4, &mut feed);
+        assert_eq!(feed, [(6, 2), (7, 2), (8, 1), (9, 0)]);
+        newest_of(&[1, 2], 0, &by_author, 100, &mut feed);
+        let ids: Vec<i64> = feed.iter().map(|e| e.0).collect();
+        assert_eq!(ids, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        newest_of(&[], 3, &by_author, 1, &mut feed);
+        assert_eq!(feed, [(11, 3)]);
+    }
 }

@@ -115,10 +115,31 @@ async fn a_seeded_community_is_complete_and_consistent() {
     .unwrap();
     assert_eq!(who.handle, report.sample_handle);
 
-    // Home feeds are filled; notifications exist for the last simulated day only.
-    let busy = &pop.people[pop.follows[0].follower as usize];
-    let busy = ctx.store.account_by_handle(&busy.handle).await.unwrap().unwrap();
-    assert!(!ctx.store.home_feed(busy.id, &Page::newest(20)).await.unwrap().is_empty());
+    // A home feed holds the member's own notes and those of everyone they follow, newest first
+    // (fewer than HOME_DEPTH here, so all of them).
+    let reader = pop.follows[0].follower;
+    let followed: std::collections::HashSet<u32> =
+        pop.follows.iter().filter(|f| f.follower == reader).map(|f| f.followee).collect();
+    let mut expected: Vec<&str> = planned
+        .iter()
+        .flat_map(|d| &d.notes)
+        .filter(|n| n.author == reader || followed.contains(&n.author))
+        .map(|n| n.title.as_str())
+        .collect();
+    expected.reverse();
+    assert!(expected.len() > 20 && expected.len() < nb_app::bulk::HOME_DEPTH, "{}", expected.len());
+    let reader = ctx.store.account_by_handle(&pop.people[reader as usize].handle).await.unwrap();
+    let reader = reader.unwrap();
+    let mut home = Vec::new();
+    let mut page = Page::newest(40);
+    loop {
+        let got = ctx.store.home_feed(reader.id, &page).await.unwrap();
+        let Some(last) = got.last() else { break };
+        page.max_id = Some(last.id);
+        home.extend(got.into_iter().map(|n| n.title));
+    }
+    assert_eq!(home, expected);
+    // Notifications exist for the last simulated day only.
     assert!(t.notifications > 0);
     let last_day = START + i64::from(p.days - 1) * DAY_MS;
     let top_author = notes.iter().max_by_key(|n| n.3).unwrap().1;

@@ -8,11 +8,11 @@
 mod common;
 
 use nb_store::{
-    AUTHOR_FEED, Act, Arg, Backend, EXPLORE_FEED, FeedSql, HOME_FEED, NewAccount, NewNote,
-    PUBLIC_FEED, Store, TAG_FEED,
+    AUTHOR_FEED, Act, Arg, Backend, BulkNotice, EXPLORE_FEED, FeedSql, HOME_FEED, NOTIFY_ONCE,
+    NewAccount, NewComment, NewNote, PUBLIC_FEED, Store, TAG_FEED,
 };
 
-conformance!(feed_queries_are_index_range_scans);
+conformance!(feed_queries_are_index_range_scans, notification_check_finds_the_pair);
 
 const T0: i64 = 1_764_000_000_000;
 const ACCOUNTS: i64 = 300;
@@ -156,4 +156,55 @@ async fn feed_queries_are_index_range_scans(s: &Store) {
     check(s.backend(), "explore later page", &plan);
     explain_feed(s, "tag", &TAG_FEED, |u, l| vec![Text("tag3".into()), Int(u), Int(l), Int(20)])
         .await;
+}
+
+/// A new notification's duplicate check goes straight to the (actor, recipient) pair, whatever
+/// the note and comment (a like has no comment: the check must not read every notification
+/// without one).
+async fn notification_check_finds_the_pair(s: &Store) {
+    seed(s).await;
+    // Beside the follows' notifications (no note, no comment), one per comment: many distinct
+    // comment ids, so an index on them looks selective to a planner even for "no comment".
+    let comments: Vec<NewComment> = (0..3_000)
+        .map(|i| NewComment {
+            id: (T0 + NOTES + i) << 16,
+            note_id: (T0 + i) << 16,
+            author_id: i % ACCOUNTS + 1,
+            parent_id: None,
+            reply_to_account_id: None,
+            body: format!("comment {i}"),
+            language: Some("en".to_owned()),
+            created_at: T0 + NOTES + i,
+            idempotency_key: None,
+        })
+        .collect();
+    s.bulk_insert_comments(&comments).await.unwrap();
+    let notices: Vec<BulkNotice> = comments
+        .iter()
+        .enumerate()
+        .map(|(i, c)| BulkNotice {
+            id: c.id + 1,
+            recipient: (i as i64 + 5) % ACCOUNTS + 1,
+            kind: "comment",
+            actor: c.author_id,
+            note: Some(c.note_id),
+            comment: Some(c.id),
+            at: c.created_at,
+        })
+        .collect();
+    s.bulk_notify(&notices).await.unwrap();
+    // Statistics as a bulk load leaves them (sampled on SQLite).
+    s.set_bulk_load_mode(true).await.unwrap();
+    s.analyze().await.unwrap();
+    s.set_bulk_load_mode(false).await.unwrap();
+    use Arg::{Int, Text};
+    for (note, comment) in [(0, 0), ((T0 + 8) << 16, 0), ((T0 + 8) << 16, 77)] {
+        let args =
+            [Int(1), Int(42), Text("favourite".into()), Int(7), Int(note), Int(T0), Int(comment)];
+        let plan = s.explain(NOTIFY_ONCE, &args).await.unwrap();
+        let text = plan.join("\n");
+        assert!(text.contains("notifications_by_actor"), "{text}");
+        assert!(!text.contains("notifications_by_comment"), "{text}");
+        assert!(!text.contains("notifications_by_note"), "{text}");
+    }
 }

@@ -26,6 +26,9 @@ use sqlx::sqlite::SqlitePool;
 
 use crate::error::{Result, StoreError};
 
+/// The bulk connection's page cache while loading into an empty database, in KiB.
+const LOAD_CACHE_KIB: u64 = 1024 * 1024;
+
 /// The same busy timeout as the sqlx connections.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -103,12 +106,20 @@ impl BulkConn {
             let (sync, checkpoint) = if want { ("OFF", 100_000) } else { ("NORMAL", 1000) };
             open.conn.pragma_update(None, "synchronous", sync)?;
             open.conn.pragma_update(None, "wal_autocheckpoint", checkpoint)?;
+            open.conn.pragma_update(None, "cache_size", -self.cache_kib(want))?;
             open.load_mode = want;
         }
         let tx = open.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = work(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// The page cache in KiB: a load keeps the hot part of the edge tables' B-trees in memory
+    /// (at least 1 GiB), otherwise the writer's size.
+    pub(crate) fn cache_kib(&self, load_mode: bool) -> i64 {
+        let kib = if load_mode { self.cache_kib.max(LOAD_CACHE_KIB) } else { self.cache_kib };
+        i64::try_from(kib).unwrap_or(i64::MAX)
     }
 
     /// Open the file with the settings of the sqlx writer (WAL, foreign keys, busy timeout,
@@ -123,8 +134,7 @@ impl BulkConn {
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        let cache = i64::try_from(self.cache_kib).unwrap_or(i64::MAX);
-        conn.pragma_update(None, "cache_size", -cache)?;
+        conn.pragma_update(None, "cache_size", -self.cache_kib(false))?;
         // Enough cached statements for every kind of batch.
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)

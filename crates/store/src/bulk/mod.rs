@@ -38,6 +38,14 @@ pub struct BulkCollect {
     pub at: i64,
 }
 
+/// `note` by `author` in `owner`'s home feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HomeEntry {
+    pub owner: i64,
+    pub note: i64,
+    pub author: i64,
+}
+
 /// A notification, written as is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BulkNotice {
@@ -50,10 +58,11 @@ pub struct BulkNotice {
     pub at: i64,
 }
 
-/// Secondary indexes of the big edge tables, as the migrations define them (the same on both
-/// backends). A bulk load into an empty database drops them and builds them once at the end:
-/// inserting at random positions into three or four B-trees per row is what made seeding slow.
-const LOAD_INDEXES: [(&str, &str); 9] = [
+/// Secondary indexes of the tables a bulk load fills, as the migrations define them (the same on
+/// both backends). A bulk load into an empty database drops them and builds them once at the
+/// end: inserting at random positions into three or four B-trees per row is what made seeding
+/// slow (and every Explore score a batch moves would move an index entry too).
+const LOAD_INDEXES: [(&str, &str); 25] = [
     ("follows_followee", "follows (followee_id, follower_id)"),
     ("follows_by_follower", "UNIQUE follows (follower_id, id)"),
     ("follows_by_followee", "UNIQUE follows (followee_id, id)"),
@@ -63,10 +72,26 @@ const LOAD_INDEXES: [(&str, &str); 9] = [
     ("collects_by_board", "collects (board_id, id)"),
     ("collects_by_note", "collects (note_id)"),
     ("comment_likes_by_comment", "comment_likes (comment_id)"),
+    ("home_entries_note", "home_entries (note_id)"),
+    ("home_entries_author", "home_entries (owner_id, author_id)"),
+    ("notes_author", "notes (author_id, id)"),
+    ("notes_explore", "notes (explore_score, id) WHERE visibility = 'public'"),
+    ("note_tags_note", "note_tags (note_id)"),
+    ("comments_by_note", "comments (note_id, id)"),
+    ("comments_by_parent", "comments (parent_id, id)"),
+    ("comments_by_author", "comments (author_id, id)"),
+    ("media_by_note", "media (note_id, position)"),
+    ("media_by_owner", "media (owner_id, id)"),
+    ("media_by_original_key", "media (original_key)"),
+    ("media_by_small_key", "media (small_key)"),
+    ("notifications_by_recipient", "notifications (recipient_id, id)"),
+    ("notifications_by_actor", "notifications (actor_id, recipient_id)"),
+    ("notifications_by_note", "notifications (note_id)"),
+    ("notifications_by_comment", "notifications (comment_id)"),
 ];
 
 impl Store {
-    /// Drop the secondary indexes of follows, likes, collects and comment likes for a bulk load;
+    /// Drop the secondary indexes of the tables a bulk load fills ([`LOAD_INDEXES`]);
     /// [`Store::restore_load_indexes`] (also run by every [`Store::migrate`], so an interrupted
     /// load is repaired on the next start) builds them again.
     pub async fn drop_load_indexes(&self) -> Result<()> {
@@ -88,35 +113,61 @@ impl Store {
         let Db::Sqlite { writer, bulk, .. } = &self.db else { return Ok(()) };
         // The bulk connection takes the same settings before its next batch.
         bulk.set_load_mode(on);
-        let pragmas: &[&str] = if on {
-            &["PRAGMA synchronous = OFF", "PRAGMA wal_autocheckpoint = 100000"]
+        // The writer builds the indexes and runs ANALYZE at the end of a load: a larger cache
+        // and sorter threads for the index builds, and ANALYZE sampling instead of reading
+        // every row of tables of millions.
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let pragmas = if on {
+            vec![
+                "PRAGMA synchronous = OFF".to_owned(),
+                "PRAGMA wal_autocheckpoint = 100000".to_owned(),
+                format!("PRAGMA cache_size = {}", -bulk.cache_kib(true)),
+                format!("PRAGMA threads = {cores}"),
+                "PRAGMA analysis_limit = 1000".to_owned(),
+            ]
         } else {
-            &[
-                "PRAGMA synchronous = NORMAL",
-                "PRAGMA wal_autocheckpoint = 1000",
-                "PRAGMA wal_checkpoint(TRUNCATE)",
+            vec![
+                "PRAGMA synchronous = NORMAL".to_owned(),
+                "PRAGMA wal_autocheckpoint = 1000".to_owned(),
+                format!("PRAGMA cache_size = {}", -bulk.cache_kib(false)),
+                "PRAGMA threads = 0".to_owned(),
+                "PRAGMA analysis_limit = 0".to_owned(),
+                "PRAGMA wal_checkpoint(TRUNCATE)".to_owned(),
             ]
         };
         // The writer pool holds its one connection, so the pragmas stay with it.
         let mut conn = writer.acquire().await?;
         for pragma in pragmas {
-            sqlx::query(sqlx::AssertSqlSafe(*pragma)).execute(&mut *conn).await?;
+            sqlx::query(sqlx::AssertSqlSafe(pragma)).execute(&mut *conn).await?;
         }
         Ok(())
     }
 
     /// Build any of the bulk-load indexes that is missing.
     pub async fn restore_load_indexes(&self) -> Result<()> {
-        for (name, def) in LOAD_INDEXES {
+        let statements = LOAD_INDEXES.iter().map(|(name, def)| {
             let (unique, on) = match def.strip_prefix("UNIQUE ") {
                 Some(on) => ("UNIQUE ", on),
-                None => ("", def),
+                None => ("", *def),
             };
-            let sql = format!("CREATE {unique}INDEX IF NOT EXISTS {name} ON {on}");
-            on_write!(self, |p| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected()))?;
+            format!("CREATE {unique}INDEX IF NOT EXISTS {name} ON {on}")
+        });
+        match &self.db {
+            Db::Sqlite { writer, .. } => {
+                for sql in statements {
+                    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(writer).await?;
+                }
+            }
+            Db::Postgres(p) => {
+                // One connection with room to sort: the default 64 MB spills an index of tens
+                // of millions of rows to disk in many runs.
+                let mut conn = p.acquire().await?;
+                sqlx::query("SET maintenance_work_mem = '1GB'").execute(&mut *conn).await?;
+                for sql in statements {
+                    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *conn).await?;
+                }
+                sqlx::query("RESET maintenance_work_mem").execute(&mut *conn).await?;
+            }
         }
         Ok(())
     }
@@ -156,9 +207,9 @@ impl Store {
 
     /// Notes, many per statement: tags indexed and authors' counters moved as
     /// [`Store::insert_note`] does one at a time; with `fan_out`, each note also goes to its
-    /// author's followers' home feeds (without it, call [`Store::rebuild_home_feeds`] after the
-    /// load). Mentions, idempotency keys and media to attach are for single posts and are
-    /// refused here.
+    /// author's followers' home feeds (without it, write the entries with
+    /// [`Store::bulk_home_entries`]). Mentions, idempotency keys and media to attach are for
+    /// single posts and are refused here.
     pub async fn bulk_insert_notes(&self, notes: &[NewNote], fan_out: bool) -> Result<()> {
         if notes.iter().any(|n| {
             !n.mentions.is_empty() || n.idempotency_key.is_some() || !n.media_ids.is_empty()
@@ -176,41 +227,17 @@ impl Store {
         }
     }
 
-    /// Rebuild every home feed from the follow graph: each member's own notes and those of the
-    /// accounts they follow. For after a bulk load without fan-out: rows go in sorted by owner
-    /// with the secondary indexes dropped and made again afterwards, which is many times faster
-    /// than fanning out note by note.
-    pub async fn rebuild_home_feeds(&self) -> Result<u64> {
-        on_write!(self, |p| {
-            let mut tx = p.begin().await?;
-            for sql in [
-                "DELETE FROM home_entries",
-                "DROP INDEX home_entries_note",
-                "DROP INDEX home_entries_author",
-            ] {
-                sqlx::query(sql).execute(&mut *tx).await?;
+    /// Home-feed entries as given; entries already there are skipped. A bulk load computes
+    /// them from its own follow graph and notes (see `nb_app::bulk::HOME_DEPTH`) instead of
+    /// fanning out note by note; sorted by owner and note they go in at the end of the B-tree.
+    pub async fn bulk_home_entries(&self, entries: &[HomeEntry]) -> Result<()> {
+        match &self.db {
+            Db::Sqlite { writer, bulk, .. } => {
+                let rows = entries.to_vec();
+                bulk.run(writer, move |tx| sqlite::home_entries(tx, &rows)).await
             }
-            let n = sqlx::query(
-                "INSERT INTO home_entries (owner_id, note_id, author_id) \
-                 SELECT owner, note, author FROM ( \
-                   SELECT f.follower_id AS owner, n.id AS note, n.author_id AS author \
-                   FROM follows f JOIN notes n ON n.author_id = f.followee_id \
-                   UNION ALL SELECT n.author_id, n.id, n.author_id FROM notes n) AS entries \
-                 ORDER BY owner, note",
-            )
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            // The same definitions as the migrations.
-            for sql in [
-                "CREATE INDEX home_entries_note ON home_entries (note_id)",
-                "CREATE INDEX home_entries_author ON home_entries (owner_id, author_id)",
-            ] {
-                sqlx::query(sql).execute(&mut *tx).await?;
-            }
-            tx.commit().await?;
-            Ok::<_, crate::StoreError>(n)
-        })
+            Db::Postgres(p) => pg::home_entries(p, entries).await,
+        }
     }
 
     /// Media rows as they are (already attached to their notes, or not).

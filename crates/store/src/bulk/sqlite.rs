@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::{Transaction, params};
 
-use super::{BulkCollect, BulkEdge, BulkNotice};
+use super::{BulkCollect, BulkEdge, BulkNotice, HomeEntry};
 use crate::accounts::NewAccount;
 use crate::comments::NewComment;
 use crate::engagement::BoardRow;
@@ -158,6 +158,17 @@ pub(super) fn notes(tx: &Transaction<'_>, notes: &[NewNote], fan_out: bool) -> R
     )?;
     for (id, (n, last)) in per_author {
         author.execute(params![id, n, last])?;
+    }
+    Ok(())
+}
+
+pub(super) fn home_entries(tx: &Transaction<'_>, entries: &[HomeEntry]) -> Result<()> {
+    let mut st = tx.prepare_cached(
+        "INSERT INTO home_entries (owner_id, note_id, author_id) VALUES (?1, ?2, ?3) \
+         ON CONFLICT DO NOTHING",
+    )?;
+    for e in entries {
+        st.execute(params![e.owner, e.note, e.author])?;
     }
     Ok(())
 }
