@@ -332,7 +332,7 @@ impl<'a> Writer<'a> {
                     })
                 })
                 .collect();
-            self.timed("photos", bulk::note_photos(self.ctx, &photos)).await?;
+            self.timed("photo rows", bulk::note_photos(self.ctx, &photos)).await?;
         }
         Ok(())
     }
