@@ -159,14 +159,14 @@ impl Store {
                 }
             }
             Db::Postgres(p) => {
-                // One connection with room to sort: the default 64 MB spills an index of tens
-                // of millions of rows to disk in many runs.
-                let mut conn = p.acquire().await?;
-                sqlx::query("SET maintenance_work_mem = '1GB'").execute(&mut *conn).await?;
+                // Room to sort: the default 64 MB spills an index of tens of millions of rows to
+                // disk in many runs. `SET LOCAL` ends with the transaction, even a failed one.
+                let mut tx = p.begin().await?;
+                sqlx::query("SET LOCAL maintenance_work_mem = '1GB'").execute(&mut *tx).await?;
                 for sql in statements {
-                    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *conn).await?;
+                    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
                 }
-                sqlx::query("RESET maintenance_work_mem").execute(&mut *conn).await?;
+                tx.commit().await?;
             }
         }
         Ok(())
