@@ -3,6 +3,7 @@ use std::time::{Duration, Instant};
 
 use nb_app::Ctx;
 
+use crate::api::entities::StatusMemo;
 use crate::limits::{Limiter, RateLimits};
 
 /// HTTP-level settings.
@@ -35,6 +36,8 @@ pub struct AppState {
     pub limiter: Arc<Limiter>,
     /// Explore's topic tabs, recomputed at most once a [`TRENDING_TTL`].
     pub trending: Arc<Mutex<Option<Counted>>>,
+    /// Notes' statuses as last serialised, for the API's feeds.
+    pub statuses: Arc<StatusMemo>,
 }
 
 /// Tags as counted at an instant.
@@ -45,6 +48,12 @@ pub const TRENDING_TTL: Duration = Duration::from_secs(300);
 
 impl AppState {
     pub fn new(ctx: Ctx, config: ServerConfig) -> Self {
-        Self { ctx, config: Arc::new(config), limiter: Arc::default(), trending: Arc::default() }
+        Self {
+            ctx,
+            config: Arc::new(config),
+            limiter: Arc::default(),
+            trending: Arc::default(),
+            statuses: Arc::default(),
+        }
     }
 }

@@ -3,7 +3,7 @@ use sqlx::FromRow;
 use crate::Store;
 use crate::confirmations::EmailConfirmation;
 use crate::confirmations::put_confirmation;
-use crate::db::{on_read, on_write};
+use crate::db::{Arg, on_read, on_write};
 use crate::error::{Result, StoreError};
 
 /// An account as stored. Validation happened before it got here (`nb_domain` newtypes).
@@ -137,6 +137,58 @@ pub struct NewAccount {
     pub email_confirmed_at: Option<i64>,
 }
 
+crate::lite::lite_row!(AccountRow {
+    id,
+    handle,
+    email,
+    password_hash,
+    display_name,
+    bio,
+    home_region,
+    languages,
+    role,
+    state,
+    created_at,
+    notes_count,
+    followers_count,
+    following_count,
+    last_note_at,
+    avatar_key,
+    header_key,
+    email_confirmed_at,
+});
+crate::lite::lite_row!(Profile {
+    id,
+    handle,
+    display_name,
+    bio,
+    home_region,
+    languages,
+    role,
+    created_at,
+    notes_count,
+    followers_count,
+    following_count,
+    last_note_at,
+    avatar_key,
+    header_key,
+});
+crate::lite::lite_row!(AuthorColumns {
+    a_handle,
+    a_display_name,
+    a_bio,
+    a_home_region,
+    a_languages,
+    a_role,
+    a_created_at,
+    a_notes_count,
+    a_followers_count,
+    a_following_count,
+    a_last_note_at,
+    a_avatar_key,
+    a_header_key,
+});
+
 macro_rules! account_cols {
     () => {
         "id, handle, email, password_hash, display_name, bio, home_region, languages, role, state, \
@@ -214,7 +266,7 @@ impl Store {
 
     pub async fn account(&self, id: i64) -> Result<Option<AccountRow>> {
         const SQL: &str = concat!("SELECT ", account_cols!(), " FROM accounts WHERE id = $1");
-        Ok(on_read!(self, |p| sqlx::query_as(SQL).bind(id).fetch_optional(p).await)?)
+        self.read_first(SQL, &[Arg::Int(id)]).await
     }
 
     /// Look an account up by handle, ignoring case.
@@ -260,13 +312,8 @@ impl Store {
             concat!("SELECT ", profile_cols!(), " FROM accounts WHERE handle_key IN ({})"),
             crate::db::placeholders(1, handles.len())
         );
-        Ok(on_read!(self, |p| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-            for h in handles {
-                q = q.bind(h.to_ascii_lowercase());
-            }
-            q.fetch_all(p).await
-        })?)
+        let args: Vec<Arg> = handles.iter().map(|h| Arg::Text(h.to_ascii_lowercase())).collect();
+        self.read_all(&sql, &args).await
     }
 
     /// True until the first account exists (the demo seeds only an empty database).

@@ -2,7 +2,7 @@ use sqlx::FromRow;
 
 use crate::Store;
 use crate::accounts::{AccountRow, account_cols_a};
-use crate::db::{on_read, on_write};
+use crate::db::{Arg, on_read, on_write};
 use crate::error::{Result, StoreError};
 
 /// A registered OAuth client application.
@@ -41,6 +41,9 @@ pub struct UserToken {
     #[sqlx(flatten)]
     pub account: AccountRow,
 }
+
+crate::lite::lite_row!(TokenRow { id, app_id, account_id, scopes, created_at, revoked_at });
+crate::lite::lite_row!(UserToken { token_id, token_app_id, token_scopes } flatten account: AccountRow);
 
 #[derive(Debug, Clone)]
 pub struct NewToken {
@@ -155,7 +158,7 @@ impl Store {
     pub async fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRow>> {
         const SQL: &str = "SELECT id, app_id, account_id, scopes, created_at, revoked_at \
             FROM tokens WHERE token_hash = $1 AND revoked_at IS NULL";
-        Ok(on_read!(self, |p| sqlx::query_as(SQL).bind(token_hash).fetch_optional(p).await)?)
+        self.read_first(SQL, &[Arg::Text(token_hash.to_owned())]).await
     }
 
     /// A live member's token with its account, in one round trip (the first step of almost
@@ -167,7 +170,7 @@ impl Store {
             " FROM tokens t JOIN accounts a ON a.id = t.account_id \
               WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
         );
-        Ok(on_read!(self, |p| sqlx::query_as(SQL).bind(token_hash).fetch_optional(p).await)?)
+        self.read_first(SQL, &[Arg::Text(token_hash.to_owned())]).await
     }
 
     /// Revoke the token with this hash if it belongs to the app. Revoking twice is no error.

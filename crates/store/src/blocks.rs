@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use crate::Store;
-use crate::db::{on_read, on_write};
+use crate::db::{Arg, on_write};
 use crate::engagement::ListedProfile;
 use crate::error::Result;
 use crate::follows::follow_counts;
@@ -130,21 +130,21 @@ impl Store {
     /// Everyone `viewer` must not see (a member blocks and mutes few accounts, so the sets stay
     /// small).
     pub async fn hidden_for(&self, viewer: i64) -> Result<Hidden> {
-        let blocked: Vec<(i64,)> = on_read!(self, |p| sqlx::query_as(
-            "SELECT blocked_id FROM blocks WHERE blocker_id = $1 \
-             UNION SELECT blocker_id FROM blocks WHERE blocked_id = $1"
-        )
-        .bind(viewer)
-        .fetch_all(p)
-        .await)?;
-        let muted: Vec<(i64, i64)> = on_read!(self, |p| sqlx::query_as(
-            "SELECT muted_id, notifications FROM mutes WHERE muter_id = $1"
-        )
-        .bind(viewer)
-        .fetch_all(p)
-        .await)?;
+        // One round trip: blocks either way (kind 0, 1) and mutes (2, 3 when they cover
+        // notifications).
+        let rows: Vec<(i64, i64)> = self
+            .read_all(
+                "SELECT blocked_id, CAST(0 AS BIGINT) FROM blocks WHERE blocker_id = $1 \
+                 UNION ALL SELECT blocker_id, CAST(1 AS BIGINT) FROM blocks WHERE blocked_id = $1 \
+                 UNION ALL SELECT muted_id, 2 + notifications FROM mutes WHERE muter_id = $1",
+                &[Arg::Int(viewer)],
+            )
+            .await?;
+        let blocked = rows.iter().filter(|(_, kind)| *kind < 2).map(|(id, _)| *id);
+        let muted: Vec<(i64, i64)> =
+            rows.iter().filter(|(_, kind)| *kind >= 2).map(|(id, kind)| (*id, kind - 2)).collect();
         Ok(Hidden {
-            blocked: blocked.into_iter().map(|(id,)| id).collect(),
+            blocked: blocked.collect(),
             muted_notifications: muted.iter().filter(|(_, n)| *n != 0).map(|(id, _)| *id).collect(),
             muted: muted.into_iter().map(|(id, _)| id).collect(),
         })
@@ -152,28 +152,25 @@ impl Store {
 
     /// (viewer blocks other, other blocks viewer, viewer mutes other, the mute covers notifications)
     pub async fn block_state(&self, viewer: i64, other: i64) -> Result<(bool, bool, bool, bool)> {
-        let rows: Vec<(i64, i64)> = on_read!(self, |p| {
-            sqlx::query_as(
-            "SELECT blocker_id, blocked_id FROM blocks WHERE (blocker_id = $1 AND blocked_id = $2) \
-             OR (blocker_id = $2 AND blocked_id = $1)"
-        )
-        .bind(viewer)
-        .bind(other)
-        .fetch_all(p)
-        .await
-        })?;
-        let mute: Option<(i64,)> = on_read!(self, |p| sqlx::query_as(
-            "SELECT notifications FROM mutes WHERE muter_id = $1 AND muted_id = $2"
-        )
-        .bind(viewer)
-        .bind(other)
-        .fetch_optional(p)
-        .await)?;
+        // One round trip: which of the two blocks exist (kind 0: viewer blocks other, 1: the
+        // other way) and the viewer's mute (kind 2, with whether it covers notifications).
+        let rows: Vec<(i64, i64)> = self
+            .read_all(
+                "SELECT CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM blocks \
+                 WHERE blocker_id = $1 AND blocked_id = $2 \
+                 UNION ALL SELECT CAST(1 AS BIGINT), CAST(0 AS BIGINT) FROM blocks \
+                 WHERE blocker_id = $2 AND blocked_id = $1 \
+                 UNION ALL SELECT CAST(2 AS BIGINT), notifications FROM mutes \
+                 WHERE muter_id = $1 AND muted_id = $2",
+                &[Arg::Int(viewer), Arg::Int(other)],
+            )
+            .await?;
+        let mute = rows.iter().find(|(kind, _)| *kind == 2);
         Ok((
-            rows.iter().any(|(a, _)| *a == viewer),
-            rows.iter().any(|(a, _)| *a == other),
+            rows.iter().any(|(kind, _)| *kind == 0),
+            rows.iter().any(|(kind, _)| *kind == 1),
             mute.is_some(),
-            mute.is_some_and(|(n,)| n != 0),
+            mute.is_some_and(|(_, n)| *n != 0),
         ))
     }
 

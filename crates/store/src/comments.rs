@@ -5,7 +5,7 @@ use sqlx::FromRow;
 
 use crate::Store;
 use crate::accounts::{AuthorColumns, Profile};
-use crate::db::{on_read, on_write};
+use crate::db::{Arg, on_write};
 use crate::engagement::{Act, notify};
 use crate::error::{Result, StoreError};
 use crate::explore::refresh_score;
@@ -51,6 +51,11 @@ pub struct CommentView {
     author_cols: AuthorColumns,
 }
 
+crate::lite::lite_row!(CommentView {
+    id, note_id, author_id, parent_id, reply_to_account_id, body, language, created_at,
+    likes_count, replies_count, note_author_id, note_visibility,
+} flatten author_cols: AuthorColumns);
+
 impl CommentView {
     pub fn author(&self) -> Profile {
         self.author_cols.profile(self.author_id)
@@ -62,13 +67,13 @@ macro_rules! comment_view {
         concat!(
             "SELECT c.id, c.note_id, c.author_id, c.parent_id, c.reply_to_account_id, c.body, \
              c.language, c.created_at, c.likes_count, c.replies_count, \
+             n.author_id AS note_author_id, n.visibility AS note_visibility, \
              a.handle AS a_handle, a.display_name AS a_display_name, a.bio AS a_bio, \
              a.home_region AS a_home_region, a.languages AS a_languages, a.role AS a_role, \
              a.created_at AS a_created_at, a.notes_count AS a_notes_count, \
              a.followers_count AS a_followers_count, a.following_count AS a_following_count, \
              a.last_note_at AS a_last_note_at, a.avatar_key AS a_avatar_key, \
-             a.header_key AS a_header_key, \
-             n.author_id AS note_author_id, n.visibility AS note_visibility \
+             a.header_key AS a_header_key \
              FROM comments c JOIN accounts a ON a.id = c.author_id \
              JOIN notes n ON n.id = c.note_id WHERE ",
             $where
@@ -121,33 +126,20 @@ impl Store {
     }
 
     pub async fn comment(&self, id: i64) -> Result<Option<CommentView>> {
-        Ok(on_read!(self, |p| sqlx::query_as(comment_view!("c.id = $1"))
-            .bind(id)
-            .fetch_optional(p)
-            .await)?)
+        self.read_first(comment_view!("c.id = $1"), &[Arg::Int(id)]).await
     }
 
     /// A note's comments in thread order's raw material: oldest first, at most
     /// [`THREAD_LIMIT`].
     pub async fn note_comments(&self, note: i64) -> Result<Vec<CommentView>> {
-        Ok(on_read!(self, |p| sqlx::query_as(comment_view!(
-            "c.note_id = $1 ORDER BY c.id LIMIT $2"
-        ))
-        .bind(note)
-        .bind(THREAD_LIMIT)
-        .fetch_all(p)
-        .await)?)
+        let sql = comment_view!("c.note_id = $1 ORDER BY c.id LIMIT $2");
+        self.read_all(sql, &[Arg::Int(note), Arg::Int(THREAD_LIMIT)]).await
     }
 
     /// The replies under a top-level comment, oldest first.
     pub async fn comment_replies(&self, parent: i64) -> Result<Vec<CommentView>> {
-        Ok(on_read!(self, |p| sqlx::query_as(comment_view!(
-            "c.parent_id = $1 ORDER BY c.id LIMIT $2"
-        ))
-        .bind(parent)
-        .bind(THREAD_LIMIT)
-        .fetch_all(p)
-        .await)?)
+        let sql = comment_view!("c.parent_id = $1 ORDER BY c.id LIMIT $2");
+        self.read_all(sql, &[Arg::Int(parent), Arg::Int(THREAD_LIMIT)]).await
     }
 
     /// Delete a comment and its replies; fix the note's and the parent's counters.
@@ -244,13 +236,7 @@ impl Store {
             "SELECT comment_id FROM comment_likes WHERE account_id = $1 AND comment_id IN ({})",
             crate::db::placeholders(2, comments.len())
         );
-        let rows: Vec<(i64,)> = on_read!(self, |p| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(viewer);
-            for c in comments {
-                q = q.bind(*c);
-            }
-            q.fetch_all(p).await
-        })?;
+        let rows: Vec<(i64,)> = self.read_all(&sql, &Arg::ints(viewer, comments)).await?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 }

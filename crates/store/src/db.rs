@@ -10,6 +10,7 @@ use sqlx::sqlite::{
 
 use crate::bulk::BulkConn;
 use crate::error::{Result, StoreError};
+use crate::lite::{LiteReaders, LiteRow};
 
 /// A value bound to a query in [`Store::explain`].
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +18,13 @@ pub enum Arg {
     Int(i64),
     Real(f64),
     Text(String),
+}
+
+impl Arg {
+    /// `first`, then each of `ids`: a query over a page of ids for one account.
+    pub(crate) fn ints(first: i64, ids: &[i64]) -> Vec<Arg> {
+        std::iter::once(first).chain(ids.iter().copied()).map(Arg::Int).collect()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +55,7 @@ impl Default for StoreOptions {
 
 #[derive(Debug, Clone)]
 pub(crate) enum Db {
-    Sqlite { writer: SqlitePool, reader: SqlitePool, bulk: Arc<BulkConn> },
+    Sqlite { writer: SqlitePool, reader: SqlitePool, bulk: Arc<BulkConn>, lite: Arc<LiteReaders> },
     Postgres(PgPool),
 }
 
@@ -127,7 +135,8 @@ impl Store {
             .connect_with(base.read_only(true).pragma("mmap_size", "8589934592"))
             .await?;
         let bulk = Arc::new(BulkConn::new(path.to_owned(), opts.writer_cache_mib));
-        Ok(Self { db: Db::Sqlite { writer, reader, bulk } })
+        let lite = Arc::new(LiteReaders::new(path.to_owned()));
+        Ok(Self { db: Db::Sqlite { writer, reader, bulk, lite } })
     }
 
     /// `SELECT id FROM table WHERE id = $1`, locking the row on PostgreSQL (SQLite has one
@@ -188,23 +197,46 @@ impl Store {
             }
             Db::Postgres(pool) => {
                 let q = format!("EXPLAIN {sql}");
-                let mut query = sqlx::query(sqlx::AssertSqlSafe(q));
-                for a in args {
-                    query = match a {
-                        Arg::Int(i) => query.bind(*i),
-                        Arg::Real(r) => query.bind(*r),
-                        Arg::Text(t) => query.bind(t.clone()),
-                    };
-                }
-                let rows = query.fetch_all(pool).await?;
+                let rows =
+                    bind_pg(sqlx::query(sqlx::AssertSqlSafe(q)), args).fetch_all(pool).await?;
                 Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
+            }
+        }
+    }
+
+    /// Every row of a read query with `args` bound as `$1, $2, …`. On SQLite it runs on the
+    /// calling thread (see `lite.rs`): only for bounded reads by index.
+    pub(crate) async fn read_all<T>(&self, sql: &str, args: &[Arg]) -> Result<Vec<T>>
+    where
+        T: LiteRow + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+    {
+        match &self.db {
+            Db::Sqlite { lite, .. } => lite.all(sql, args),
+            Db::Postgres(pool) => {
+                let q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql));
+                Ok(bind_pg_as(q, args).fetch_all(pool).await?)
+            }
+        }
+    }
+
+    /// The first row of a read query, as [`Store::read_all`] runs it.
+    pub(crate) async fn read_first<T>(&self, sql: &str, args: &[Arg]) -> Result<Option<T>>
+    where
+        T: LiteRow + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+    {
+        match &self.db {
+            Db::Sqlite { lite, .. } => lite.first(sql, args),
+            Db::Postgres(pool) => {
+                let q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql));
+                Ok(bind_pg_as(q, args).fetch_optional(pool).await?)
             }
         }
     }
 
     pub async fn close(&self) {
         match &self.db {
-            Db::Sqlite { writer, reader, bulk } => {
+            Db::Sqlite { writer, reader, bulk, lite } => {
+                lite.close();
                 reader.close().await;
                 // Waits for a running batch too: each holds the writer while it runs.
                 writer.close().await;
@@ -213,4 +245,34 @@ impl Store {
             Db::Postgres(pool) => pool.close().await,
         }
     }
+}
+
+type PgArgs = sqlx::postgres::PgArguments;
+
+fn bind_pg<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Postgres, PgArgs>,
+    args: &'q [Arg],
+) -> sqlx::query::Query<'q, sqlx::Postgres, PgArgs> {
+    for a in args {
+        q = match a {
+            Arg::Int(i) => q.bind(*i),
+            Arg::Real(r) => q.bind(*r),
+            Arg::Text(t) => q.bind(t.as_str()),
+        };
+    }
+    q
+}
+
+fn bind_pg_as<'q, T>(
+    mut q: sqlx::query::QueryAs<'q, sqlx::Postgres, T, PgArgs>,
+    args: &'q [Arg],
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, T, PgArgs> {
+    for a in args {
+        q = match a {
+            Arg::Int(i) => q.bind(*i),
+            Arg::Real(r) => q.bind(*r),
+            Arg::Text(t) => q.bind(t.as_str()),
+        };
+    }
+    q
 }

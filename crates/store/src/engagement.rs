@@ -7,7 +7,7 @@ use sqlx::FromRow;
 
 use crate::Store;
 use crate::accounts::Profile;
-use crate::db::{on_read, on_write, placeholders};
+use crate::db::{Arg, on_read, on_write, placeholders};
 use crate::error::{Result, StoreError};
 use crate::explore::refresh_score;
 use crate::lists::profile_list;
@@ -211,13 +211,7 @@ impl Store {
              SELECT note_id, CAST(1 AS BIGINT) AS kind FROM collects \
              WHERE account_id = $1 AND note_id IN ({list})"
         );
-        let rows: Vec<(i64, i64)> = on_read!(self, |p| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(viewer);
-            for n in notes {
-                q = q.bind(*n);
-            }
-            q.fetch_all(p).await
-        })?;
+        let rows: Vec<(i64, i64)> = self.read_all(&sql, &Arg::ints(viewer, notes)).await?;
         let mut marks = ViewerMarks::default();
         for (note, kind) in rows {
             if kind == 0 {

@@ -1,7 +1,7 @@
 //! Explore v0: public notes by a stored score (see migration 0007 for the formula).
 
 use crate::Store;
-use crate::db::on_read;
+use crate::db::Arg;
 use crate::error::Result;
 use crate::notes::{FeedSql, NoteView, note_view};
 
@@ -54,11 +54,7 @@ impl Store {
     /// The next page of Explore after `(score, id)`; start with `(f64::MAX, i64::MAX)`. Each
     /// row's `(explore_score, id)` is the cursor for the page after it.
     pub async fn explore_feed(&self, after: (f64, i64), limit: i64) -> Result<Vec<NoteView>> {
-        Ok(on_read!(self, |p| sqlx::query_as(EXPLORE_FEED.desc)
-            .bind(after.0)
-            .bind(after.1)
-            .bind(limit.clamp(1, 200))
-            .fetch_all(p)
-            .await)?)
+        let args = [Arg::Real(after.0), Arg::Int(after.1), Arg::Int(limit.clamp(1, 200))];
+        self.read_all(EXPLORE_FEED.desc, &args).await
     }
 }

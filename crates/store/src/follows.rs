@@ -1,5 +1,5 @@
 use crate::Store;
-use crate::db::{on_read, on_write};
+use crate::db::{Arg, on_read, on_write};
 use crate::engagement::{Act, ListedProfile, notify};
 use crate::error::Result;
 use crate::lists::profile_list;
@@ -89,13 +89,12 @@ impl Store {
     }
 
     pub async fn is_following(&self, follower: i64, followee: i64) -> Result<bool> {
-        let row: Option<(i64,)> = on_read!(self, |p| sqlx::query_as(
-            "SELECT follower_id FROM follows WHERE follower_id = $1 AND followee_id = $2"
-        )
-        .bind(follower)
-        .bind(followee)
-        .fetch_optional(p)
-        .await)?;
+        let row: Option<(i64,)> = self
+            .read_first(
+                "SELECT follower_id FROM follows WHERE follower_id = $1 AND followee_id = $2",
+                &[Arg::Int(follower), Arg::Int(followee)],
+            )
+            .await?;
         Ok(row.is_some())
     }
 }

@@ -23,6 +23,7 @@ mod gc;
 mod idempotency;
 mod jobs;
 mod lists;
+mod lite;
 mod media;
 mod notes;
 mod notifications;

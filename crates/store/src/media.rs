@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sqlx::FromRow;
 
 use crate::Store;
-use crate::db::{on_read, on_write, placeholders};
+use crate::db::{Arg, on_write, placeholders};
 use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -29,6 +29,24 @@ pub struct MediaRow {
     pub created_at: i64,
 }
 
+crate::lite::lite_row!(MediaRow {
+    id,
+    owner_id,
+    note_id,
+    position,
+    mime,
+    original_key,
+    original_width,
+    original_height,
+    small_key,
+    small_width,
+    small_height,
+    blurhash,
+    phash,
+    description,
+    created_at,
+});
+
 pub(crate) const MEDIA_COLS: &str = "id, owner_id, note_id, position, mime, original_key, original_width, \
     original_height, small_key, small_width, small_height, blurhash, phash, description, created_at";
 
@@ -39,10 +57,7 @@ impl Store {
 
     pub async fn media(&self, id: i64) -> Result<Option<MediaRow>> {
         let sql = format!("SELECT {MEDIA_COLS} FROM media WHERE id = $1");
-        Ok(on_read!(self, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(id)
-            .fetch_optional(p)
-            .await)?)
+        self.read_first(&sql, &[Arg::Int(id)]).await
     }
 
     /// Set a medium's alt text; false when it is not the owner's.
@@ -74,13 +89,8 @@ impl Store {
             "SELECT {MEDIA_COLS} FROM media WHERE note_id IN ({}) ORDER BY note_id, position",
             placeholders(1, notes.len())
         );
-        let rows: Vec<MediaRow> = on_read!(self, |p| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-            for n in notes {
-                q = q.bind(*n);
-            }
-            q.fetch_all(p).await
-        })?;
+        let args: Vec<Arg> = notes.iter().map(|n| Arg::Int(*n)).collect();
+        let rows: Vec<MediaRow> = self.read_all(&sql, &args).await?;
         for m in rows {
             if let Some(n) = m.note_id {
                 out.entry(n).or_default().push(m);

@@ -5,7 +5,7 @@ use sqlx::FromRow;
 
 use crate::Store;
 use crate::accounts::{AuthorColumns, Profile};
-use crate::db::{on_read, on_write};
+use crate::db::{Arg, on_write};
 use crate::engagement::notify;
 use crate::error::{Result, StoreError};
 use crate::idempotency::{Keyed, put_idempotency_key};
@@ -55,9 +55,50 @@ pub struct NoteView {
     author_cols: AuthorColumns,
 }
 
+crate::lite::lite_row!(NoteView {
+    cursor, id, author_id, title, body, visibility, language, created_at, likes_count,
+    collects_count, comments_count, explore_score, app_name, app_website,
+} flatten author_cols: AuthorColumns);
+
 impl NoteView {
     pub fn author(&self) -> Profile {
         self.author_cols.profile(self.author_id)
+    }
+
+    /// Whether a client would be shown the same note: equal in everything but the list
+    /// position (`cursor`) and the Explore score. Destructured so a new field must be placed.
+    pub fn shows_same(&self, other: &NoteView) -> bool {
+        let NoteView {
+            cursor: _,
+            id,
+            author_id,
+            title,
+            body,
+            visibility,
+            language,
+            created_at,
+            likes_count,
+            collects_count,
+            comments_count,
+            explore_score: _,
+            app_name,
+            app_website,
+            author_cols,
+        } = self;
+        (id, author_id, title, body, visibility, language, created_at)
+            == (
+                &other.id,
+                &other.author_id,
+                &other.title,
+                &other.body,
+                &other.visibility,
+                &other.language,
+                &other.created_at,
+            )
+            && (likes_count, collects_count, comments_count)
+                == (&other.likes_count, &other.collects_count, &other.comments_count)
+            && (app_name, app_website, author_cols)
+                == (&other.app_name, &other.app_website, &other.author_cols)
     }
 }
 
@@ -251,7 +292,7 @@ impl Store {
     }
 
     pub async fn note(&self, id: i64) -> Result<Option<NoteView>> {
-        Ok(on_read!(self, |p| sqlx::query_as(NOTE_BY_ID).bind(id).fetch_optional(p).await)?)
+        self.read_first(NOTE_BY_ID, &[Arg::Int(id)]).await
     }
 
     /// Delete a note with everything that hangs on it (tags, feed entries, likes, collects,
@@ -288,24 +329,20 @@ impl Store {
 
     pub async fn home_feed(&self, owner: i64, page: &Page) -> Result<Vec<NoteView>> {
         let sql = if page.ascending() { HOME_FEED.asc } else { HOME_FEED.desc };
-        let rows = on_read!(self, |p| sqlx::query_as(sql)
-            .bind(owner)
-            .bind(page.upper())
-            .bind(page.lower())
-            .bind(page.limit())
-            .fetch_all(p)
-            .await)?;
+        let args = [
+            Arg::Int(owner),
+            Arg::Int(page.upper()),
+            Arg::Int(page.lower()),
+            Arg::Int(page.limit()),
+        ];
+        let rows = self.read_all(sql, &args).await?;
         Ok(finish(rows, page))
     }
 
     pub async fn public_feed(&self, page: &Page) -> Result<Vec<NoteView>> {
         let sql = if page.ascending() { PUBLIC_FEED.asc } else { PUBLIC_FEED.desc };
-        let rows = on_read!(self, |p| sqlx::query_as(sql)
-            .bind(page.upper())
-            .bind(page.lower())
-            .bind(page.limit())
-            .fetch_all(p)
-            .await)?;
+        let args = [Arg::Int(page.upper()), Arg::Int(page.lower()), Arg::Int(page.limit())];
+        let rows = self.read_all(sql, &args).await?;
         Ok(finish(rows, page))
     }
 
@@ -316,26 +353,26 @@ impl Store {
         page: &Page,
     ) -> Result<Vec<NoteView>> {
         let sql = if page.ascending() { AUTHOR_FEED.asc } else { AUTHOR_FEED.desc };
-        let rows = on_read!(self, |p| sqlx::query_as(sql)
-            .bind(author)
-            .bind(page.upper())
-            .bind(page.lower())
-            .bind(page.limit())
-            .bind(i64::from(include_private))
-            .fetch_all(p)
-            .await)?;
+        let args = [
+            Arg::Int(author),
+            Arg::Int(page.upper()),
+            Arg::Int(page.lower()),
+            Arg::Int(page.limit()),
+            Arg::Int(i64::from(include_private)),
+        ];
+        let rows = self.read_all(sql, &args).await?;
         Ok(finish(rows, page))
     }
 
     pub async fn tag_feed(&self, tag_key: &str, page: &Page) -> Result<Vec<NoteView>> {
         let sql = if page.ascending() { TAG_FEED.asc } else { TAG_FEED.desc };
-        let rows = on_read!(self, |p| sqlx::query_as(sql)
-            .bind(tag_key)
-            .bind(page.upper())
-            .bind(page.lower())
-            .bind(page.limit())
-            .fetch_all(p)
-            .await)?;
+        let args = [
+            Arg::Text(tag_key.to_owned()),
+            Arg::Int(page.upper()),
+            Arg::Int(page.lower()),
+            Arg::Int(page.limit()),
+        ];
+        let rows = self.read_all(sql, &args).await?;
         Ok(finish(rows, page))
     }
 }

@@ -144,7 +144,7 @@ pub async fn statuses(
     }
     let viewer = auth.viewer().map(|a| a.id);
     let notes = feeds::author(&s.ctx, viewer, author.id, &p.page(20, 40)).await?;
-    note_listing(&s.ctx, viewer, &base, &uri, &notes).await
+    note_listing(&s, viewer, &base, &uri, &notes).await
 }
 
 /// Profile-tab filters clients send with `/accounts/:id/statuses`.

@@ -25,7 +25,7 @@ pub async fn favourites(
 ) -> Result<Listing, ApiError> {
     let me = auth.user("read:favourites")?;
     let notes = engagement::liked(&s.ctx, me, &p.page(20, 40)).await?;
-    note_listing(&s.ctx, Some(me.id), &base, &uri, &notes).await
+    note_listing(&s, Some(me.id), &base, &uri, &notes).await
 }
 
 pub async fn bookmarks(
@@ -37,7 +37,7 @@ pub async fn bookmarks(
 ) -> Result<Listing, ApiError> {
     let me = auth.user("read:bookmarks")?;
     let notes = engagement::collected(&s.ctx, me, &p.page(20, 40)).await?;
-    note_listing(&s.ctx, Some(me.id), &base, &uri, &notes).await
+    note_listing(&s, Some(me.id), &base, &uri, &notes).await
 }
 
 /// `GET /api/v1/boards`: the member's own boards.

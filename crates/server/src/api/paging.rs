@@ -57,7 +57,7 @@ pub fn link_header(base: &str, uri: &Uri, first: Option<i64>, last: Option<i64>)
 
 /// A page of notes as statuses, with its `Link` header built from the rows' cursors.
 pub async fn note_listing(
-    ctx: &nb_app::Ctx,
+    s: &crate::state::AppState,
     viewer: Option<i64>,
     base: &str,
     uri: &Uri,
@@ -65,5 +65,5 @@ pub async fn note_listing(
 ) -> Result<(HeaderMap, super::entities::RawJson), crate::ApiError> {
     let headers =
         link_header(base, uri, notes.first().map(|n| n.cursor), notes.last().map(|n| n.cursor));
-    Ok((headers, super::entities::statuses(ctx, viewer, base, notes).await?))
+    Ok((headers, super::entities::statuses(s, viewer, base, notes).await?))
 }

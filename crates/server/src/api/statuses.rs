@@ -91,7 +91,7 @@ pub async fn create(
         },
     )
     .await?;
-    entities::status_for(&s.ctx, Some(me.id), &base, &note).await
+    entities::status_for(&s, Some(me.id), &base, &note).await
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
@@ -113,7 +113,7 @@ pub async fn show(
 ) -> Result<RawJson, ApiError> {
     let viewer = auth.viewer().map(|a| a.id);
     let post = posts::get(&s.ctx, viewer, path_id(&id)?).await?;
-    entities::post_for(&s.ctx, viewer, &base, &post).await
+    entities::post_for(&s, viewer, &base, &post).await
 }
 
 pub async fn delete(
@@ -153,7 +153,7 @@ macro_rules! act_on_status {
             let $id = path_id(&id)?;
             let $ctx = &s.ctx;
             let post = $act.await?;
-            entities::post_for(&s.ctx, Some($me.id), &base, &post).await
+            entities::post_for(&s, Some($me.id), &base, &post).await
         }
     };
 }
@@ -179,7 +179,7 @@ pub async fn bookmark(
 ) -> Result<RawJson, ApiError> {
     let me = auth.user("write:bookmarks")?;
     let note = engagement::collect(&s.ctx, me, path_id(&id)?, p.board_id.map(|b| b.0)).await?;
-    entities::status_for(&s.ctx, Some(me.id), &base, &note).await
+    entities::status_for(&s, Some(me.id), &base, &note).await
 }
 
 pub async fn favourited_by(

@@ -21,7 +21,7 @@ pub async fn home(
 ) -> Result<Listing, ApiError> {
     let me = auth.user("read:statuses")?;
     let notes = feeds::home(&s.ctx, me.id, &p.page(20, 40)).await?;
-    note_listing(&s.ctx, Some(me.id), &base, &uri, &notes).await
+    note_listing(&s, Some(me.id), &base, &uri, &notes).await
 }
 
 pub async fn public(
@@ -33,7 +33,7 @@ pub async fn public(
 ) -> Result<Listing, ApiError> {
     let viewer = auth.viewer().map(|a| a.id);
     let notes = feeds::public(&s.ctx, viewer, &p.page(20, 40)).await?;
-    note_listing(&s.ctx, viewer, &base, &uri, &notes).await
+    note_listing(&s, viewer, &base, &uri, &notes).await
 }
 
 pub async fn tag(
@@ -46,7 +46,7 @@ pub async fn tag(
 ) -> Result<Listing, ApiError> {
     let viewer = auth.viewer().map(|a| a.id);
     let notes = feeds::tag(&s.ctx, viewer, &tag, &p.page(20, 40)).await?;
-    note_listing(&s.ctx, viewer, &base, &uri, &notes).await
+    note_listing(&s, viewer, &base, &uri, &notes).await
 }
 
 #[derive(Deserialize, Default)]
@@ -98,5 +98,5 @@ pub async fn explore(
             headers.insert(axum::http::header::LINK, v);
         }
     }
-    Ok((headers, super::entities::statuses(&s.ctx, viewer, &base, &notes).await?))
+    Ok((headers, super::entities::statuses(&s, viewer, &base, &notes).await?))
 }

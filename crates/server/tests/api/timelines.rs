@@ -136,3 +136,61 @@ async fn explore_ranks_engaged_notes_and_pages_by_cursor() {
         app.http.get(app.url("/api/v1/timelines/explore?cursor=garbage")).send().await.unwrap();
     assert_eq!(res.status(), 400);
 }
+
+/// Feeds reuse each note's serialised status while nothing in it changed: a like, a collect, a
+/// renamed author or a mention must still show at once, and each viewer sees only their own marks.
+#[tokio::test]
+async fn feed_statuses_follow_every_change() {
+    let app = spawn_app().await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    let cid = app.member("cid").await;
+    let id = app.post_note(&ann.token, "dumplings at noon #food").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let first = |token: String| {
+        let app = &app;
+        async move {
+            let page: Value =
+                app.get(&token, "/api/v1/timelines/public").await.json().await.unwrap();
+            page[0].clone()
+        }
+    };
+    let marks = |v: &Value| {
+        (v["favourites_count"].as_i64(), v["favourited"].as_bool(), v["bookmarked"].as_bool())
+    };
+    assert_eq!(marks(&first(bob.token.clone()).await), (Some(0), Some(false), Some(false)));
+
+    app.post_json(&bob.token, &format!("/api/v1/statuses/{id}/favourite"), json!({})).await;
+    app.post_json(&cid.token, &format!("/api/v1/statuses/{id}/bookmark"), json!({})).await;
+    assert_eq!(marks(&first(bob.token.clone()).await), (Some(1), Some(true), Some(false)));
+    assert_eq!(marks(&first(cid.token.clone()).await), (Some(1), Some(false), Some(true)));
+    let shown = first(ann.token.clone()).await;
+    assert_eq!(marks(&shown), (Some(1), Some(false), Some(false)));
+    assert_eq!(shown["collects_count"], 1);
+    // The single-status endpoint shares the memo.
+    let one: Value =
+        app.get(&cid.token, &format!("/api/v1/statuses/{id}")).await.json().await.unwrap();
+    assert_eq!(marks(&one), (Some(1), Some(false), Some(true)));
+
+    let renamed = app
+        .http
+        .patch(app.url("/api/v1/accounts/update_credentials"))
+        .bearer_auth(&ann.token)
+        .json(&json!({"display_name": "Ann of the dumplings"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), 200);
+    let shown = first(bob.token.clone()).await;
+    assert_eq!(shown["account"]["display_name"], "Ann of the dumplings");
+    assert_eq!(marks(&shown), (Some(1), Some(true), Some(false)));
+
+    // A mention links only once the named account exists, so such notes are never reused stale.
+    let mention = app.post_note(&ann.token, "see you there @dan").await;
+    assert!(!mention["content"].as_str().unwrap().contains("href"), "{mention}");
+    app.member("dan").await;
+    let shown = first(bob.token.clone()).await;
+    assert!(shown["content"].as_str().unwrap().contains("/@dan"), "{shown}");
+}

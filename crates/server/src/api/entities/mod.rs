@@ -10,9 +10,11 @@ use nb_app::{
 use serde::Serialize;
 use serde_json::{Value, json};
 
+mod memo;
 mod status;
 mod translation;
 
+pub use memo::StatusMemo;
 pub use status::{
     MediaJson, RawJson, StatusJson, comment_status, media_attachment, post_for, post_status, posts,
     raw, status, status_for, statuses, view_of,

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::{AccountJson, View, profile_url};
 use crate::error::ApiError;
+use crate::state::AppState;
 use crate::time_fmt::iso8601;
 
 /// JSON already serialised, answered as `application/json`.
@@ -23,10 +24,12 @@ impl IntoResponse for RawJson {
 
 /// Serialise `v` for a response.
 pub fn raw(v: &impl Serialize) -> Result<RawJson, ApiError> {
-    serde_json::to_vec(v).map(RawJson).map_err(|e| {
-        tracing::error!(error = %e, "serialising a response failed");
-        ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal error")
-    })
+    serde_json::to_vec(v).map(RawJson).map_err(serialise_failed)
+}
+
+fn serialise_failed(e: serde_json::Error) -> ApiError {
+    tracing::error!(error = %e, "serialising a response failed");
+    ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal error")
 }
 
 #[derive(Serialize)]
@@ -268,24 +271,24 @@ pub fn post_status<'a>(base: &str, p: &'a Post, view: &'a View) -> StatusJson<'a
 
 /// Statuses as `viewer` sees them (their likes and collects marked, their media attached).
 pub async fn statuses(
-    ctx: &Ctx,
+    s: &AppState,
     viewer: Option<i64>,
     base: &str,
     notes: &[NoteView],
 ) -> Result<RawJson, ApiError> {
-    let view = View::load(ctx, viewer, notes, &[]).await?;
-    raw(&notes.iter().map(|n| status(base, n, &view)).collect::<Vec<_>>())
+    let view = View::load(&s.ctx, viewer, notes, &[]).await?;
+    s.statuses.page(base, notes, &view).map(RawJson).map_err(serialise_failed)
 }
 
 /// One status as `viewer` sees it.
 pub async fn status_for(
-    ctx: &Ctx,
+    s: &AppState,
     viewer: Option<i64>,
     base: &str,
     note: &NoteView,
 ) -> Result<RawJson, ApiError> {
-    let view = View::load(ctx, viewer, std::slice::from_ref(note), &[]).await?;
-    raw(&status(base, note, &view))
+    let view = View::load(&s.ctx, viewer, std::slice::from_ref(note), &[]).await?;
+    s.statuses.one(base, note, &view).map(RawJson).map_err(serialise_failed)
 }
 
 /// The view of a list of posts (notes or comments).
@@ -314,13 +317,18 @@ pub async fn posts(
 
 /// One post (a note or a comment) as `viewer` sees it.
 pub async fn post_for(
-    ctx: &Ctx,
+    s: &AppState,
     viewer: Option<i64>,
     base: &str,
     post: &Post,
 ) -> Result<RawJson, ApiError> {
-    let view = view_of(ctx, viewer, std::slice::from_ref(post)).await?;
-    raw(&post_status(base, post, &view))
+    match post {
+        Post::Note(n) => status_for(s, viewer, base, n).await,
+        Post::Comment(_) => {
+            let view = view_of(&s.ctx, viewer, std::slice::from_ref(post)).await?;
+            raw(&post_status(base, post, &view))
+        }
+    }
 }
 
 impl View {

@@ -1,0 +1,180 @@
+//! SQLite reads of the hot paths (feeds, a note, a token) on rusqlite, run inline on the calling
+//! thread.
+//!
+//! sqlx's SQLite driver runs each statement on a worker thread and sends every row back
+//! through a channel, copying each value. Under feed load that hand-off (futex wake-ups, value
+//! copies, SQLite's own mutexes) took more of the server's CPU than SQLite's work did: a feed
+//! page is half a dozen small statements. Here a statement runs on the caller's thread on a
+//! connection opened without SQLite's mutexes, and rows are read straight into their structs.
+//! Only bounded index reads come this way (a page of a feed, rows by key): each takes tens of
+//! microseconds, less than a hand-off to another thread would cost, so they block the async
+//! worker briefly instead. WAL readers never wait for the writer.
+//!
+//! The SQL text is the same as PostgreSQL's: SQLite reads `$1` as a parameter named `$1`, so
+//! arguments are bound by name, whatever order the placeholders appear in.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::{CachedStatement, Connection, OpenFlags};
+
+use crate::db::Arg;
+use crate::error::Result;
+
+/// Idle connections kept for reuse; more open when more threads read at once.
+const MAX_IDLE: usize = 16;
+
+/// Read-only connections to the database file, opened on first use.
+pub(crate) struct LiteReaders {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for LiteReaders {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiteReaders").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl LiteReaders {
+    pub(crate) fn new(path: PathBuf) -> Self {
+        Self { path, idle: Mutex::new(Vec::new()) }
+    }
+
+    /// Every row of `sql` with `args` bound as `$1, $2, …`.
+    pub(crate) fn all<T: LiteRow>(&self, sql: &str, args: &[Arg]) -> Result<Vec<T>> {
+        self.with(|conn| {
+            let mut stmt = prepare::<T>(conn, sql, args)?;
+            let mut rows = stmt.raw_query();
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                out.push(T::read(row, 0)?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// The first row of `sql`, if any.
+    pub(crate) fn first<T: LiteRow>(&self, sql: &str, args: &[Arg]) -> Result<Option<T>> {
+        self.with(|conn| {
+            let mut stmt = prepare::<T>(conn, sql, args)?;
+            let mut rows = stmt.raw_query();
+            Ok(match rows.next()? {
+                Some(row) => Some(T::read(row, 0)?),
+                None => None,
+            })
+        })
+    }
+
+    pub(crate) fn close(&self) {
+        self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+
+    fn with<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
+        let conn = match idle {
+            Some(c) => c,
+            None => self.open()?,
+        };
+        let out = work(&conn);
+        let mut idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if idle.len() < MAX_IDLE {
+            idle.push(conn);
+        }
+        out
+    }
+
+    /// The settings of the sqlx readers: read-only, the file mapped (the OS page cache is
+    /// shared by every reader), the same page cache and busy timeout.
+    fn open(&self) -> Result<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "mmap_size", 8_589_934_592_i64)?;
+        conn.pragma_update(None, "cache_size", -32_000)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(conn)
+    }
+}
+
+fn prepare<'c, T: LiteRow>(
+    conn: &'c Connection,
+    sql: &str,
+    args: &[Arg],
+) -> Result<CachedStatement<'c>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    debug_assert_eq!(stmt.parameter_count(), args.len(), "arguments of {sql}");
+    for (i, arg) in args.iter().enumerate() {
+        let Some(at) = stmt.parameter_index(&format!("${}", i + 1))? else { continue };
+        match arg {
+            Arg::Int(v) => stmt.raw_bind_parameter(at, v)?,
+            Arg::Real(v) => stmt.raw_bind_parameter(at, v)?,
+            Arg::Text(v) => stmt.raw_bind_parameter(at, v)?,
+        }
+    }
+    if cfg!(debug_assertions) {
+        let mut expected = Vec::new();
+        T::columns(&mut expected);
+        // Rows are read by position: the query must list the struct's columns in its order.
+        if !expected.is_empty() {
+            assert_eq!(stmt.column_names(), expected, "columns of {sql}");
+        }
+    }
+    Ok(stmt)
+}
+
+/// A row type read by position, from column `at` on.
+pub(crate) trait LiteRow: Sized {
+    /// The column names in the order [`LiteRow::read`] takes them (none for tuples, whose
+    /// columns may be called anything); checked against each query in debug builds.
+    fn columns(out: &mut Vec<&'static str>);
+
+    fn read(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Self>;
+}
+
+/// `impl LiteRow` for a struct whose fields are the query's columns in order; `flatten` fields
+/// (another `LiteRow`) come last and take the columns after them.
+macro_rules! lite_row {
+    ($ty:ty { $($field:ident),* $(,)? } $(flatten $inner:ident: $inner_ty:ty)?) => {
+        impl $crate::lite::LiteRow for $ty {
+            fn columns(out: &mut Vec<&'static str>) {
+                $(out.push(stringify!($field));)*
+                $(<$inner_ty as $crate::lite::LiteRow>::columns(out);)?
+            }
+
+            #[allow(unused_assignments)]
+            fn read(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Self> {
+                let mut i = at;
+                Ok(Self {
+                    $($field: {
+                        let v = row.get(i)?;
+                        i += 1;
+                        v
+                    },)*
+                    $($inner: <$inner_ty as $crate::lite::LiteRow>::read(row, i)?,)?
+                })
+            }
+        }
+    };
+}
+pub(crate) use lite_row;
+
+macro_rules! lite_tuple {
+    ($($t:ident $i:tt),+) => {
+        impl<$($t: rusqlite::types::FromSql),+> LiteRow for ($($t,)+) {
+            fn columns(_: &mut Vec<&'static str>) {}
+
+            fn read(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Self> {
+                Ok(($(row.get(at + $i)?,)+))
+            }
+        }
+    };
+}
+lite_tuple!(A 0);
+lite_tuple!(A 0, B 1);
+lite_tuple!(A 0, B 1, C 2);
+lite_tuple!(A 0, B 1, C 2, D 3);
