@@ -9,6 +9,7 @@ use sqlx::sqlite::{
 };
 
 use crate::bulk::BulkConn;
+use crate::checkpoint::{Checkpointer, WRITER_AUTOCHECKPOINT};
 use crate::error::{Result, StoreError};
 use crate::lite::{LiteReaders, LiteRow};
 
@@ -55,7 +56,13 @@ impl Default for StoreOptions {
 
 #[derive(Debug, Clone)]
 pub(crate) enum Db {
-    Sqlite { writer: SqlitePool, reader: SqlitePool, bulk: Arc<BulkConn>, lite: Arc<LiteReaders> },
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+        bulk: Arc<BulkConn>,
+        lite: Arc<LiteReaders>,
+        checkpointer: Arc<Checkpointer>,
+    },
     Postgres(PgPool),
 }
 
@@ -126,7 +133,12 @@ impl Store {
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
-            .connect_with(base.clone().create_if_missing(true).pragma("cache_size", writer_cache))
+            .connect_with(
+                base.clone()
+                    .create_if_missing(true)
+                    .pragma("cache_size", writer_cache)
+                    .pragma("wal_autocheckpoint", WRITER_AUTOCHECKPOINT.to_string()),
+            )
             .await?;
         // Readers map the file instead of copying pages through read(2): the OS page cache is
         // shared by all of them, and a feed query touches many pages.
@@ -136,7 +148,11 @@ impl Store {
             .await?;
         let bulk = Arc::new(BulkConn::new(path.to_owned(), opts.writer_cache_mib));
         let lite = Arc::new(LiteReaders::new(path.to_owned()));
-        Ok(Self { db: Db::Sqlite { writer, reader, bulk, lite } })
+        let checkpointer = Arc::new(
+            Checkpointer::start(path.to_owned())
+                .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?,
+        );
+        Ok(Self { db: Db::Sqlite { writer, reader, bulk, lite, checkpointer } })
     }
 
     /// `SELECT id FROM table WHERE id = $1`, locking the row on PostgreSQL (SQLite has one
@@ -235,7 +251,10 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.db {
-            Db::Sqlite { writer, reader, bulk, lite } => {
+            Db::Sqlite { writer, reader, bulk, lite, checkpointer } => {
+                // Its connection closes too: the last one to close copies the log back and
+                // removes it.
+                checkpointer.stop();
                 lite.close();
                 reader.close().await;
                 // Waits for a running batch too: each holds the writer while it runs.

@@ -12,6 +12,7 @@ mod accounts;
 mod apps;
 mod blocks;
 mod bulk;
+mod checkpoint;
 mod comments;
 mod confirmations;
 mod db;

@@ -12,6 +12,7 @@ pub(crate) use lite::BulkConn;
 
 use crate::Store;
 use crate::accounts::NewAccount;
+use crate::checkpoint::WRITER_AUTOCHECKPOINT;
 use crate::comments::NewComment;
 use crate::db::{Db, on_write};
 use crate::engagement::BoardRow;
@@ -62,7 +63,7 @@ pub struct BulkNotice {
 /// both backends). A bulk load into an empty database drops them and builds them once at the
 /// end: inserting at random positions into three or four B-trees per row is what made seeding
 /// slow (and every Explore score a batch moves would move an index entry too).
-const LOAD_INDEXES: [(&str, &str); 25] = [
+const LOAD_INDEXES: [(&str, &str); 24] = [
     ("follows_followee", "follows (followee_id, follower_id)"),
     ("follows_by_follower", "UNIQUE follows (follower_id, id)"),
     ("follows_by_followee", "UNIQUE follows (followee_id, id)"),
@@ -73,7 +74,6 @@ const LOAD_INDEXES: [(&str, &str); 25] = [
     ("collects_by_note", "collects (note_id)"),
     ("comment_likes_by_comment", "comment_likes (comment_id)"),
     ("home_entries_note", "home_entries (note_id)"),
-    ("home_entries_author", "home_entries (owner_id, author_id)"),
     ("notes_author", "notes (author_id, id)"),
     ("notes_explore", "notes (explore_score, id) WHERE visibility = 'public'"),
     ("note_tags_note", "note_tags (note_id)"),
@@ -110,9 +110,11 @@ impl Store {
     /// load into an empty database can simply be run again to replace). `false` restores the
     /// normal settings and checkpoints the log. PostgreSQL is left as it is.
     pub async fn set_bulk_load_mode(&self, on: bool) -> Result<()> {
-        let Db::Sqlite { writer, bulk, .. } = &self.db else { return Ok(()) };
-        // The bulk connection takes the same settings before its next batch.
+        let Db::Sqlite { writer, bulk, checkpointer, .. } = &self.db else { return Ok(()) };
+        // The bulk connection takes the same settings before its next batch, and makes its
+        // own (rare, unsynced) checkpoints meanwhile.
         bulk.set_load_mode(on);
+        checkpointer.pause(on);
         // The writer builds the indexes and runs ANALYZE at the end of a load: a larger cache
         // and sorter threads for the index builds, and ANALYZE sampling instead of reading
         // every row of tables of millions.
@@ -128,7 +130,7 @@ impl Store {
         } else {
             vec![
                 "PRAGMA synchronous = NORMAL".to_owned(),
-                "PRAGMA wal_autocheckpoint = 1000".to_owned(),
+                format!("PRAGMA wal_autocheckpoint = {WRITER_AUTOCHECKPOINT}"),
                 format!("PRAGMA cache_size = {}", -bulk.cache_kib(false)),
                 "PRAGMA threads = 0".to_owned(),
                 "PRAGMA analysis_limit = 0".to_owned(),
