@@ -76,7 +76,8 @@ enum Command {
 }
 
 // Many small allocations per request (rows, JSON, strings) across threads: glibc's malloc
-// spent a fifth of the server's CPU on them under feed load (perf, public feed).
+// spent a fifth of the server's CPU on them under feed load (perf, public feed). The `override`
+// feature sends C code's malloc (SQLite's page and statement memory) to mimalloc as well.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

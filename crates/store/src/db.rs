@@ -198,18 +198,12 @@ impl Store {
     pub async fn explain(&self, sql: &'static str, args: &[Arg]) -> Result<Vec<String>> {
         use sqlx::Row;
         match &self.db {
-            Db::Sqlite { reader, .. } => {
+            // On the inline readers, whose settings (the planner stability guarantee) decide the
+            // plans the server runs.
+            Db::Sqlite { lite, .. } => {
                 let q = format!("EXPLAIN QUERY PLAN {sql}");
-                let mut query = sqlx::query(sqlx::AssertSqlSafe(q));
-                for a in args {
-                    query = match a {
-                        Arg::Int(i) => query.bind(*i),
-                        Arg::Real(r) => query.bind(*r),
-                        Arg::Text(t) => query.bind(t.clone()),
-                    };
-                }
-                let rows = query.fetch_all(reader).await?;
-                Ok(rows.iter().map(|r| r.get::<String, _>("detail")).collect())
+                let rows: Vec<(i64, i64, i64, String)> = lite.all(&q, args)?;
+                Ok(rows.into_iter().map(|(_, _, _, detail)| detail).collect())
             }
             Db::Postgres(pool) => {
                 let q = format!("EXPLAIN {sql}");
