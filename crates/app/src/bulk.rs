@@ -159,6 +159,7 @@ pub async fn notes(ctx: &Ctx, notes: &[Note], fan_out: bool) -> Result<()> {
             mentions: Vec::new(),
             idempotency_key: None,
             media_ids: Vec::new(),
+            job: None,
         });
     }
     ctx.store.bulk_insert_notes(&rows, fan_out).await?;

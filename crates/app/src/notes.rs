@@ -65,19 +65,26 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView
     tags.truncate(MAX_TAGS);
     let mentioned =
         mentioned_accounts(ctx, &format!("{} {}", title.as_str(), text.as_str())).await?;
+    let (id, now) = (ctx.next_id(), ctx.now());
     let note = NewNote {
-        id: ctx.next_id(),
+        id,
         author_id: author.id,
         title: title.as_str().to_owned(),
         body: text.as_str().to_owned(),
         visibility: visibility.as_str().to_owned(),
         language,
         app_id: c.app_id,
-        created_at: ctx.now(),
+        created_at: now,
         tags,
         mentions: mentioned.into_iter().map(|a| (ctx.next_id(), a)).collect(),
         idempotency_key: key.map(str::to_owned),
         media_ids: c.media_ids,
+        // The translation prefetch, queued with the note: readers in another language find
+        // its translation waiting.
+        job: ctx.translation.enabled().then(|| {
+            let job = crate::jobs::Job::PrefetchTranslations { note: id };
+            crate::jobs::new_job(ctx, &job, now, None)
+        }),
     };
     match ctx.store.insert_note(&note).await {
         Ok(()) => {}
@@ -104,12 +111,8 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView
         }
         Err(e) => return Err(e.into()),
     }
-    if ctx.translation.enabled() {
-        // Outside the note's transaction: a lost prefetch only means the first reader waits.
-        let job = crate::jobs::Job::PrefetchTranslations { note: note.id };
-        if let Err(e) = crate::jobs::enqueue(ctx, &job, None).await {
-            tracing::warn!(error = %e, note = note.id, "could not queue the translation prefetch");
-        }
+    if note.job.is_some() {
+        ctx.jobs_wake.notify_one();
     }
     ctx.store.note(note.id).await?.ok_or(AppError::NotFound("note"))
 }

@@ -102,6 +102,7 @@ async fn main() -> anyhow::Result<()> {
             mentions: vec![],
             idempotency_key: None,
             media_ids: vec![],
+            job: None,
         })
         .collect();
     for chunk in batch.chunks(5_000) {

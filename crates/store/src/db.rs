@@ -12,6 +12,7 @@ use crate::bulk::BulkConn;
 use crate::checkpoint::{Checkpointer, WRITER_AUTOCHECKPOINT};
 use crate::error::{Result, StoreError};
 use crate::lite::{LiteReaders, LiteRow};
+use crate::script::ScriptQueue;
 
 /// A value bound to a query in [`Store::explain`].
 #[derive(Debug, Clone, PartialEq)]
@@ -19,9 +20,21 @@ pub enum Arg {
     Int(i64),
     Real(f64),
     Text(String),
+    /// NULL where an integer goes (PostgreSQL wants its type).
+    NullInt,
+    /// NULL where text goes.
+    NullText,
 }
 
 impl Arg {
+    pub(crate) fn opt_int(v: Option<i64>) -> Arg {
+        v.map_or(Arg::NullInt, Arg::Int)
+    }
+
+    pub(crate) fn opt_text(v: Option<&str>) -> Arg {
+        v.map_or(Arg::NullText, |t| Arg::Text(t.to_owned()))
+    }
+
     /// `first`, then each of `ids`: a query over a page of ids for one account.
     pub(crate) fn ints(first: i64, ids: &[i64]) -> Vec<Arg> {
         std::iter::once(first).chain(ids.iter().copied()).map(Arg::Int).collect()
@@ -60,11 +73,17 @@ pub(crate) enum Db {
         writer: SqlitePool,
         reader: SqlitePool,
         bulk: Arc<BulkConn>,
+        /// Write scripts waiting for the writer, committed together.
+        scripts: Arc<ScriptQueue>,
         lite: Arc<LiteReaders>,
         checkpointer: Arc<Checkpointer>,
     },
     Postgres(PgPool),
 }
+
+/// How much of the database file connections map (8 GiB): reads of mapped pages skip read(2)
+/// and share the OS page cache.
+pub(crate) const MMAP_SIZE: i64 = 8 << 30;
 
 /// The storage API. Cheap to clone: it holds connection pools.
 #[derive(Debug, Clone)]
@@ -137,14 +156,18 @@ impl Store {
                 base.clone()
                     .create_if_missing(true)
                     .pragma("cache_size", writer_cache)
-                    .pragma("wal_autocheckpoint", WRITER_AUTOCHECKPOINT.to_string()),
+                    .pragma("wal_autocheckpoint", WRITER_AUTOCHECKPOINT.to_string())
+                    // Pages the writer only reads come straight from the mapping: it reloads
+                    // its page cache whenever the other writing connection (`bulk/lite.rs`)
+                    // committed.
+                    .pragma("mmap_size", MMAP_SIZE.to_string()),
             )
             .await?;
         // Readers map the file instead of copying pages through read(2): the OS page cache is
         // shared by all of them, and a feed query touches many pages.
         let reader = SqlitePoolOptions::new()
             .max_connections(opts.max_connections)
-            .connect_with(base.read_only(true).pragma("mmap_size", "8589934592"))
+            .connect_with(base.read_only(true).pragma("mmap_size", MMAP_SIZE.to_string()))
             .await?;
         let bulk = Arc::new(BulkConn::new(path.to_owned(), opts.writer_cache_mib));
         let lite = Arc::new(LiteReaders::new(path.to_owned()));
@@ -152,7 +175,8 @@ impl Store {
             Checkpointer::start(path.to_owned())
                 .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?,
         );
-        Ok(Self { db: Db::Sqlite { writer, reader, bulk, lite, checkpointer } })
+        let scripts = Arc::default();
+        Ok(Self { db: Db::Sqlite { writer, reader, bulk, scripts, lite, checkpointer } })
     }
 
     /// `SELECT id FROM table WHERE id = $1`, locking the row on PostgreSQL (SQLite has one
@@ -245,7 +269,7 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.db {
-            Db::Sqlite { writer, reader, bulk, lite, checkpointer } => {
+            Db::Sqlite { writer, reader, bulk, lite, checkpointer, .. } => {
                 // Its connection closes too: the last one to close copies the log back and
                 // removes it.
                 checkpointer.stop();
@@ -262,7 +286,7 @@ impl Store {
 
 type PgArgs = sqlx::postgres::PgArguments;
 
-fn bind_pg<'q>(
+pub(crate) fn bind_pg<'q>(
     mut q: sqlx::query::Query<'q, sqlx::Postgres, PgArgs>,
     args: &'q [Arg],
 ) -> sqlx::query::Query<'q, sqlx::Postgres, PgArgs> {
@@ -271,12 +295,14 @@ fn bind_pg<'q>(
             Arg::Int(i) => q.bind(*i),
             Arg::Real(r) => q.bind(*r),
             Arg::Text(t) => q.bind(t.as_str()),
+            Arg::NullInt => q.bind(None::<i64>),
+            Arg::NullText => q.bind(None::<&str>),
         };
     }
     q
 }
 
-fn bind_pg_as<'q, T>(
+pub(crate) fn bind_pg_as<'q, T>(
     mut q: sqlx::query::QueryAs<'q, sqlx::Postgres, T, PgArgs>,
     args: &'q [Arg],
 ) -> sqlx::query::QueryAs<'q, sqlx::Postgres, T, PgArgs> {
@@ -285,6 +311,8 @@ fn bind_pg_as<'q, T>(
             Arg::Int(i) => q.bind(*i),
             Arg::Real(r) => q.bind(*r),
             Arg::Text(t) => q.bind(t.as_str()),
+            Arg::NullInt => q.bind(None::<i64>),
+            Arg::NullText => q.bind(None::<&str>),
         };
     }
     q

@@ -2,8 +2,9 @@
 //! finds what the first one made. Notes and comments keep theirs in tables of the same shape.
 
 use crate::Store;
-use crate::db::on_write;
+use crate::db::{Arg, on_write};
 use crate::error::Result;
+use crate::script::{Check, Script};
 
 /// How long an `Idempotency-Key` holds, as in Mastodon: one hour.
 pub const IDEMPOTENCY_WINDOW_MS: i64 = 3_600_000;
@@ -41,6 +42,27 @@ impl Keyed {
             ),
         )
     }
+}
+
+/// [`put_idempotency_key`] as two steps of a [`Script`].
+pub(crate) fn idempotency_steps(
+    script: &mut Script,
+    keyed: Keyed,
+    author: i64,
+    key: &str,
+    post: i64,
+    at: i64,
+) {
+    let (expire, insert) = keyed.sql();
+    script.push(
+        expire,
+        vec![Arg::Int(author), Arg::Text(key.to_owned()), Arg::Int(at - IDEMPOTENCY_WINDOW_MS)],
+    );
+    script.checked(
+        insert,
+        vec![Arg::Int(author), Arg::Text(key.to_owned()), Arg::Int(post), Arg::Int(at)],
+        Check::Unique(keyed.table()),
+    );
 }
 
 /// Record `$key` of `$author` for post `$post` made at `$at`, in the caller's transaction `$tx`.

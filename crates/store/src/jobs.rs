@@ -4,8 +4,9 @@
 use sqlx::FromRow;
 
 use crate::Store;
-use crate::db::{Db, on_read, on_write};
+use crate::db::{Arg, Db, on_read, on_write};
 use crate::error::Result;
+use crate::script::Script;
 
 /// A job to enqueue.
 #[derive(Debug, Clone)]
@@ -39,6 +40,20 @@ pub struct JobRow {
     pub updated_at: i64,
 }
 
+crate::lite::lite_row!(JobRow {
+    id,
+    kind,
+    payload,
+    dedupe_key,
+    state,
+    attempts,
+    run_at,
+    lease,
+    last_error,
+    created_at,
+    updated_at,
+});
+
 const JOB_COLS: &str = "id, kind, payload, dedupe_key, state, attempts, run_at, lease, last_error, created_at, \
      updated_at";
 
@@ -65,6 +80,21 @@ macro_rules! enqueue_job {
     }};
 }
 pub(crate) use enqueue_job;
+
+/// [`enqueue_job`] as a step of a [`Script`].
+pub(crate) fn enqueue_step(script: &mut Script, job: &NewJob) {
+    script.push(
+        ENQUEUE,
+        vec![
+            Arg::Int(job.id),
+            Arg::Text(job.kind.clone()),
+            Arg::Text(job.payload.clone()),
+            Arg::opt_text(job.dedupe_key.as_deref()),
+            Arg::Int(job.run_at),
+            Arg::Int(job.now),
+        ],
+    );
+}
 
 impl Store {
     /// Enqueue a job on its own; false when a live job has the same dedupe key.
@@ -96,27 +126,21 @@ impl Store {
              WHERE id IN (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $3 \
              ORDER BY run_at, id LIMIT $4 {lock}) RETURNING {JOB_COLS}"
         );
-        let mut rows: Vec<JobRow> =
-            on_write!(self, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(lease)
-                .bind(lease_until)
-                .bind(now)
-                .bind(limit)
-                .fetch_all(p)
-                .await)?;
+        let args = vec![Arg::Int(lease), Arg::Int(lease_until), Arg::Int(now), Arg::Int(limit)];
+        let mut rows: Vec<JobRow> = self.write_returning(sql, args).await?;
         rows.sort_by_key(|j| j.id);
         Ok(rows)
     }
 
     /// The job is done: remove it. False when the lease is no longer the caller's.
     pub async fn complete_job(&self, id: i64, lease: i64) -> Result<bool> {
-        let n = on_write!(self, |p| sqlx::query("DELETE FROM jobs WHERE id = $1 AND lease = $2")
-            .bind(id)
-            .bind(lease)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?;
-        Ok(n == 1)
+        // A script: on SQLite it runs on the connection that wrote the job with its note.
+        let mut script = Script::default();
+        script.push(
+            "DELETE FROM jobs WHERE id = $1 AND lease = $2",
+            vec![Arg::Int(id), Arg::Int(lease)],
+        );
+        Ok(self.run_script(script).await? == 1)
     }
 
     /// Give a leased job back untouched (a worker stopping before it started the job).

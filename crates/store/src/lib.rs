@@ -30,6 +30,7 @@ mod notes;
 mod notifications;
 mod page;
 mod preferences;
+mod script;
 mod search;
 mod sessions;
 mod stats;

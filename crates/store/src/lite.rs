@@ -48,15 +48,7 @@ impl LiteReaders {
 
     /// Every row of `sql` with `args` bound as `$1, $2, …`.
     pub(crate) fn all<T: LiteRow>(&self, sql: &str, args: &[Arg]) -> Result<Vec<T>> {
-        self.with(|conn| {
-            let mut stmt = prepare::<T>(conn, sql, args)?;
-            let mut rows = stmt.raw_query();
-            let mut out = Vec::new();
-            while let Some(row) = rows.next()? {
-                out.push(T::read(row, 0)?);
-            }
-            Ok(out)
-        })
+        self.with(|conn| query_all(conn, sql, args))
     }
 
     /// The first row of `sql`, if any.
@@ -97,7 +89,7 @@ impl LiteReaders {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(Duration::from_secs(10))?;
-        conn.pragma_update(None, "mmap_size", 8_589_934_592_i64)?;
+        conn.pragma_update(None, "mmap_size", crate::db::MMAP_SIZE)?;
         conn.pragma_update(None, "cache_size", -32_000)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS);
@@ -110,6 +102,17 @@ impl LiteReaders {
     }
 }
 
+/// Every row of `sql` with `args` bound as `$1, $2, …`, on `conn`.
+pub(crate) fn query_all<T: LiteRow>(conn: &Connection, sql: &str, args: &[Arg]) -> Result<Vec<T>> {
+    let mut stmt = prepare::<T>(conn, sql, args)?;
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(T::read(row, 0)?);
+    }
+    Ok(out)
+}
+
 fn prepare<'c, T: LiteRow>(
     conn: &'c Connection,
     sql: &str,
@@ -117,14 +120,7 @@ fn prepare<'c, T: LiteRow>(
 ) -> Result<CachedStatement<'c>> {
     let mut stmt = conn.prepare_cached(sql)?;
     debug_assert_eq!(stmt.parameter_count(), args.len(), "arguments of {sql}");
-    for (i, arg) in args.iter().enumerate() {
-        let Some(at) = stmt.parameter_index(&format!("${}", i + 1))? else { continue };
-        match arg {
-            Arg::Int(v) => stmt.raw_bind_parameter(at, v)?,
-            Arg::Real(v) => stmt.raw_bind_parameter(at, v)?,
-            Arg::Text(v) => stmt.raw_bind_parameter(at, v)?,
-        }
-    }
+    bind_named(&mut stmt, args)?;
     if cfg!(debug_assertions) {
         let mut expected = Vec::new();
         T::columns(&mut expected);
@@ -134,6 +130,20 @@ fn prepare<'c, T: LiteRow>(
         }
     }
     Ok(stmt)
+}
+
+/// Bind `args` as `$1, $2, …` by name, whatever order the placeholders appear in.
+pub(crate) fn bind_named(stmt: &mut rusqlite::Statement<'_>, args: &[Arg]) -> Result<()> {
+    for (i, arg) in args.iter().enumerate() {
+        let Some(at) = stmt.parameter_index(&format!("${}", i + 1))? else { continue };
+        match arg {
+            Arg::Int(v) => stmt.raw_bind_parameter(at, v)?,
+            Arg::Real(v) => stmt.raw_bind_parameter(at, v)?,
+            Arg::Text(v) => stmt.raw_bind_parameter(at, v)?,
+            Arg::NullInt | Arg::NullText => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
+        }
+    }
+    Ok(())
 }
 
 /// A row type read by position, from column `at` on.

@@ -6,10 +6,12 @@ use sqlx::FromRow;
 use crate::Store;
 use crate::accounts::{AuthorColumns, Profile};
 use crate::db::{Arg, on_write};
-use crate::engagement::notify;
+use crate::engagement::NOTIFY_ONCE;
 use crate::error::{Result, StoreError};
-use crate::idempotency::{Keyed, put_idempotency_key};
+use crate::idempotency::{Keyed, idempotency_steps};
+use crate::jobs::{NewJob, enqueue_step};
 use crate::page::Page;
+use crate::script::{Check, Script};
 
 #[derive(Debug, Clone)]
 pub struct NewNote {
@@ -29,6 +31,8 @@ pub struct NewNote {
     pub idempotency_key: Option<String>,
     /// Uploaded, unattached media of the author, in display order.
     pub media_ids: Vec<i64>,
+    /// A job enqueued with the note, in its transaction (the translation prefetch).
+    pub job: Option<NewJob>,
 }
 
 /// A note joined with what a client shows beside it: its author and the posting app.
@@ -200,6 +204,79 @@ pub const TAG_FEED: FeedSql = FeedSql { desc: tag_sql!("DESC"), asc: tag_sql!("A
 
 const NOTE_BY_ID: &str = note_view!("notes n", "n.id = $1", "n.id");
 
+/// The statements that write one note (see [`Store::insert_note`]).
+fn note_steps(script: &mut Script, n: &NewNote) {
+    script.checked(
+        "INSERT INTO notes (id, author_id, title, body, visibility, language, app_id, \
+         created_at, explore_score) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        vec![
+            Arg::Int(n.id),
+            Arg::Int(n.author_id),
+            Arg::Text(n.title.clone()),
+            Arg::Text(n.body.clone()),
+            Arg::Text(n.visibility.clone()),
+            Arg::opt_text(n.language.as_deref()),
+            Arg::opt_int(n.app_id),
+            Arg::Int(n.created_at),
+            Arg::Real(crate::explore::explore_score(n.created_at, 0, 0, 0)),
+        ],
+        Check::Unique("notes"),
+    );
+    // The tag index serves the public tag feed: public notes only.
+    let tags = if n.visibility == "public" { n.tags.as_slice() } else { &[] };
+    for tag in tags {
+        script.push(
+            "INSERT INTO note_tags (tag_key, note_id) VALUES ($1, $2)",
+            vec![Arg::Text(tag.clone()), Arg::Int(n.id)],
+        );
+    }
+    script.push(
+        "UPDATE accounts SET notes_count = notes_count + 1, last_note_at = \
+         CASE WHEN last_note_at IS NULL OR last_note_at < $2 THEN $2 \
+         ELSE last_note_at END WHERE id = $1",
+        vec![Arg::Int(n.author_id), Arg::Int(n.created_at)],
+    );
+    script.push(
+        "INSERT INTO home_entries (owner_id, note_id, author_id) \
+         SELECT follower_id, $1, $2 FROM follows WHERE followee_id = $2 \
+         UNION ALL SELECT $2, $1, $2",
+        vec![Arg::Int(n.id), Arg::Int(n.author_id)],
+    );
+    if let Some(key) = &n.idempotency_key {
+        idempotency_steps(script, Keyed::Note, n.author_id, key, n.id, n.created_at);
+    }
+    for (position, media) in n.media_ids.iter().enumerate() {
+        script.checked(
+            "UPDATE media SET note_id = $1, position = $2 \
+             WHERE id = $3 AND owner_id = $4 AND note_id IS NULL",
+            vec![
+                Arg::Int(n.id),
+                Arg::Int(i64::try_from(position).unwrap_or(i64::MAX)),
+                Arg::Int(*media),
+                Arg::Int(n.author_id),
+            ],
+            Check::AttachesMedia(*media),
+        );
+    }
+    if let Some(job) = &n.job {
+        enqueue_step(script, job);
+    }
+    for (notification, recipient) in &n.mentions {
+        script.push(
+            NOTIFY_ONCE,
+            vec![
+                Arg::Int(*notification),
+                Arg::Int(*recipient),
+                Arg::Text("mention".to_owned()),
+                Arg::Int(n.author_id),
+                Arg::Int(n.id),
+                Arg::Int(n.created_at),
+                Arg::NullInt,
+            ],
+        );
+    }
+}
+
 fn finish(mut rows: Vec<NoteView>, page: &Page) -> Vec<NoteView> {
     if page.ascending() {
         rows.reverse();
@@ -218,77 +295,11 @@ impl Store {
     /// (mentions, idempotency keys, media to attach): all of them or none. Large loads use
     /// [`Store::bulk_insert_notes`].
     pub async fn insert_notes(&self, notes: &[NewNote]) -> Result<()> {
-        on_write!(self, |p| {
-            let mut tx = p.begin().await?;
-            for n in notes {
-                sqlx::query(
-                    "INSERT INTO notes (id, author_id, title, body, visibility, language, app_id, \
-                     created_at, explore_score) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(n.id)
-                .bind(n.author_id)
-                .bind(&n.title)
-                .bind(&n.body)
-                .bind(&n.visibility)
-                .bind(&n.language)
-                .bind(n.app_id)
-                .bind(n.created_at)
-                .bind(crate::explore::explore_score(n.created_at, 0, 0, 0))
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::conflict_on(e, &["notes"]))?;
-                // The tag index serves the public tag feed: public notes only.
-                let tags = if n.visibility == "public" { n.tags.as_slice() } else { &[] };
-                for tag in tags {
-                    sqlx::query("INSERT INTO note_tags (tag_key, note_id) VALUES ($1, $2)")
-                        .bind(tag)
-                        .bind(n.id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query(
-                    "UPDATE accounts SET notes_count = notes_count + 1, last_note_at = \
-                     CASE WHEN last_note_at IS NULL OR last_note_at < $2 THEN $2 \
-                     ELSE last_note_at END WHERE id = $1",
-                )
-                .bind(n.author_id)
-                .bind(n.created_at)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO home_entries (owner_id, note_id, author_id) \
-                     SELECT follower_id, $1, $2 FROM follows WHERE followee_id = $2 \
-                     UNION ALL SELECT $2, $1, $2",
-                )
-                .bind(n.id)
-                .bind(n.author_id)
-                .execute(&mut *tx)
-                .await?;
-                if let Some(key) = &n.idempotency_key {
-                    put_idempotency_key!(tx, Keyed::Note, n.author_id, key, n.id, n.created_at);
-                }
-                for (position, media) in n.media_ids.iter().enumerate() {
-                    let attached = sqlx::query(
-                        "UPDATE media SET note_id = $1, position = $2 \
-                         WHERE id = $3 AND owner_id = $4 AND note_id IS NULL",
-                    )
-                    .bind(n.id)
-                    .bind(i64::try_from(position).unwrap_or(i64::MAX))
-                    .bind(*media)
-                    .bind(n.author_id)
-                    .execute(&mut *tx)
-                    .await?;
-                    if attached.rows_affected() != 1 {
-                        return Err(StoreError::MediaUnavailable(*media));
-                    }
-                }
-                for (notification, recipient) in &n.mentions {
-                    notify!(tx, id: *notification, to: *recipient, kind: "mention", by: n.author_id, note: n.id, at: n.created_at, comment: None::<i64>);
-                }
-            }
-            tx.commit().await?;
-        });
-        Ok(())
+        let mut script = Script::default();
+        for n in notes {
+            note_steps(&mut script, n);
+        }
+        self.run_script(script).await.map(drop)
     }
 
     pub async fn note(&self, id: i64) -> Result<Option<NoteView>> {

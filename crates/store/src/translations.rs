@@ -1,8 +1,9 @@
 //! The translation cache: texts keyed by content hash, source and target language and engine.
 
 use crate::Store;
-use crate::db::{on_read, on_write, placeholders};
+use crate::db::{Arg, on_read, placeholders};
 use crate::error::Result;
+use crate::script::Script;
 
 /// One cached translation.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -49,29 +50,27 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
-        on_write!(self, |p| {
-            let mut tx = p.begin().await?;
-            for r in rows {
-                sqlx::query(
-                    "INSERT INTO translations \
-                     (content_hash, source, target, engine, kind, text, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                     ON CONFLICT (content_hash, source, target, engine) \
-                     DO UPDATE SET kind = excluded.kind, text = excluded.text, \
-                     created_at = excluded.created_at",
-                )
-                .bind(&r.content_hash)
-                .bind(&r.source)
-                .bind(&r.target)
-                .bind(&r.engine)
-                .bind(&r.kind)
-                .bind(&r.text)
-                .bind(r.created_at)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await
-        })?;
+        let mut script = Script::default();
+        for r in rows {
+            script.push(
+                "INSERT INTO translations \
+                 (content_hash, source, target, engine, kind, text, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (content_hash, source, target, engine) \
+                 DO UPDATE SET kind = excluded.kind, text = excluded.text, \
+                 created_at = excluded.created_at",
+                vec![
+                    Arg::Text(r.content_hash.clone()),
+                    Arg::Text(r.source.clone()),
+                    Arg::Text(r.target.clone()),
+                    Arg::Text(r.engine.clone()),
+                    Arg::Text(r.kind.clone()),
+                    Arg::Text(r.text.clone()),
+                    Arg::Int(r.created_at),
+                ],
+            );
+        }
+        self.run_script(script).await?;
         Ok(())
     }
 }

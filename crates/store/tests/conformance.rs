@@ -14,6 +14,7 @@ conformance!(
     roles_change,
     apps_and_tokens,
     notes_round_trip_with_counts,
+    concurrent_posts_commit_together_and_fail_alone,
     follow_counts_hold_for_many_follows,
     feeds_page_by_id,
     home_feed_follows_the_graph,
@@ -87,6 +88,7 @@ fn note(n: i64, author: i64, body: &str) -> NewNote {
         mentions: vec![],
         idempotency_key: None,
         media_ids: vec![],
+        job: None,
     }
 }
 
@@ -179,6 +181,41 @@ async fn notes_round_trip_with_counts(s: &Store) {
     assert_eq!((acc.notes_count, acc.last_note_at), (1, Some(T0 + 10)));
     assert!(s.insert_note(&n).await.is_err(), "same id twice");
     assert_eq!(s.account(a.id).await.unwrap().unwrap().notes_count, 1, "failed write left nothing");
+}
+
+/// Posts that arrive together share a commit on SQLite (group commit): each still succeeds or
+/// fails on its own, and a failure late in one post's transaction leaves nothing of it.
+async fn concurrent_posts_commit_together_and_fail_alone(s: &Store) {
+    let (ann, bob) = (account(1, "ann"), account(2, "bob"));
+    s.insert_account(&ann).await.unwrap();
+    s.insert_account(&bob).await.unwrap();
+    assert!(s.follow(bob.id, ann.id, act(1)).await.unwrap());
+    let mut posts = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let mut n = note(100 + i, ann.id, &format!("note {i}"));
+        n.tags = vec![format!("tag{}", i % 3)];
+        // Keys 0..9 are used twice: one of each pair fails on its key, after its note, tags,
+        // counter and feed entries were written.
+        n.idempotency_key = Some(format!("key-{}", i % 30));
+        let s = s.clone();
+        posts.spawn(async move { s.insert_note(&n).await });
+    }
+    let (mut stored, mut refused) = (0, 0);
+    while let Some(outcome) = posts.join_next().await {
+        match outcome.unwrap() {
+            Ok(()) => stored += 1,
+            Err(StoreError::Conflict("idempotency_keys")) => refused += 1,
+            Err(e) => panic!("unexpected {e}"),
+        }
+    }
+    assert_eq!((stored, refused), (30, 10));
+    assert_eq!(s.account(ann.id).await.unwrap().unwrap().notes_count, 30);
+    assert_eq!(s.home_feed(bob.id, &Page::newest(100)).await.unwrap().len(), 30);
+    assert_eq!(s.home_feed(ann.id, &Page::newest(100)).await.unwrap().len(), 30);
+    let tagged = s.tag_feed("tag0", &Page::newest(100)).await.unwrap().len()
+        + s.tag_feed("tag1", &Page::newest(100)).await.unwrap().len()
+        + s.tag_feed("tag2", &Page::newest(100)).await.unwrap().len();
+    assert_eq!(tagged, 30);
 }
 
 async fn follow_counts_hold_for_many_follows(s: &Store) {

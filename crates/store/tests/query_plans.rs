@@ -60,6 +60,7 @@ async fn seed(s: &Store) {
             mentions: vec![],
             idempotency_key: None,
             media_ids: vec![],
+            job: None,
         })
         .collect();
     for chunk in notes.chunks(2_000) {

@@ -1,7 +1,8 @@
-//! The SQLite connection of the bulk writes: rusqlite on the same file (and the same bundled
-//! SQLite, through the libsqlite3-sys that sqlx-sqlite links), used by one blocking call per
-//! batch. sqlx's driver hands every statement and every row to its worker thread through
-//! channels; a batch of 20k likes made that hand-off, not SQL work, the cost of seeding.
+//! The SQLite connection of the bulk writes and of write scripts (`script.rs`): rusqlite on the
+//! same file (and the same bundled SQLite, through the libsqlite3-sys that sqlx-sqlite links),
+//! used by one blocking call per batch. sqlx's driver hands every statement and every row to
+//! its worker thread through channels; a batch of 20k likes made that hand-off, not SQL work,
+//! the cost of seeding.
 //!
 //! Two writers on one file. SQLite lets one write transaction in at a time; a second waits in
 //! its busy handler (busy timeout, set on both connections), except when a deferred transaction
@@ -24,6 +25,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use sqlx::sqlite::SqlitePool;
 
+use crate::checkpoint::WRITER_AUTOCHECKPOINT;
 use crate::error::{Result, StoreError};
 
 /// The bulk connection's page cache while loading into an empty database, in KiB.
@@ -103,10 +105,17 @@ impl BulkConn {
         };
         let want = self.load_mode.load(Ordering::SeqCst);
         if open.load_mode != want {
-            let (sync, checkpoint) = if want { ("OFF", 100_000) } else { ("NORMAL", 1000) };
+            let (sync, checkpoint) =
+                if want { ("OFF", 100_000) } else { ("NORMAL", WRITER_AUTOCHECKPOINT) };
             open.conn.pragma_update(None, "synchronous", sync)?;
             open.conn.pragma_update(None, "wal_autocheckpoint", checkpoint)?;
             open.conn.pragma_update(None, "cache_size", -self.cache_kib(want))?;
+            // A load grows the file all the time: no mapping to keep remapping.
+            open.conn.pragma_update(
+                None,
+                "mmap_size",
+                if want { 0 } else { crate::db::MMAP_SIZE },
+            )?;
             open.load_mode = want;
         }
         let tx = open.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -133,8 +142,14 @@ impl BulkConn {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // As the writer: the checkpointer's thread copies the log back, not the commits.
+        conn.pragma_update(None, "wal_autocheckpoint", WRITER_AUTOCHECKPOINT)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.pragma_update(None, "cache_size", -self.cache_kib(false))?;
+        // Its page cache starts over whenever the sqlx writer committed in between; pages it
+        // only reads then come from the mapping, not through read(2) (not while loading, see
+        // `in_transaction`).
+        conn.pragma_update(None, "mmap_size", crate::db::MMAP_SIZE)?;
         // Enough cached statements for every kind of batch.
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
