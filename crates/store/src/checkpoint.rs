@@ -21,7 +21,7 @@ use rusqlite::Connection;
 /// How often the log is copied back. The log grows by at most this much writing in between.
 const EVERY: Duration = Duration::from_millis(250);
 
-/// A log longer than this (16 MiB of pages) is started over (see [`restart`]).
+/// A log longer than this (16 MiB of pages) is started over (see [`Checkpointer::restart_wanted`]).
 const RESTART_FRAMES: i64 = 4_096;
 
 /// The writer's `wal_autocheckpoint`: never, the checkpointer does it.
@@ -33,6 +33,8 @@ struct Shared {
     wake: Condvar,
     /// Set while a bulk load runs without syncs: its own connection checkpoints then.
     paused: AtomicBool,
+    /// Set when the log has grown past [`RESTART_FRAMES`].
+    restart: AtomicBool,
 }
 
 /// The checkpoint thread of one database; stopped by [`Checkpointer::stop`] or on drop.
@@ -54,6 +56,21 @@ impl Checkpointer {
 
     pub(crate) fn pause(&self, paused: bool) {
         self.shared.paused.store(paused, Ordering::Relaxed);
+    }
+
+    /// Whether the log should be started over, cleared by asking; the writer that asks then
+    /// runs a RESTART checkpoint while it holds the writer (`bulk/lite.rs`).
+    ///
+    /// A writer starts the log over only when every frame has been copied back and no reader
+    /// still reads from it. Under writes that never pause neither holds for long, so the log
+    /// grew without end (2.7 GB in two minutes of posting at full size): each commit then
+    /// appended to pages of the file never written before (zeroed by the kernel first) and
+    /// looked pages up in an ever larger index. `RESTART` copies the last frames (the PASSIVE
+    /// rounds leave few) and waits for the readers. Not from this thread: it would take the
+    /// write lock under a sqlx transaction that has read, and such a transaction fails at once
+    /// (`SQLITE_BUSY`) instead of waiting.
+    pub(crate) fn restart_wanted(&self) -> bool {
+        self.shared.restart.swap(false, Ordering::Relaxed)
     }
 
     /// Stop the thread and wait for a checkpoint in progress to end.
@@ -105,24 +122,12 @@ fn run(path: &std::path::Path, shared: &Shared) {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             });
         match done {
-            Ok((_, frames, _)) if frames > RESTART_FRAMES => restart(&conn),
+            Ok((_, frames, _)) if frames > RESTART_FRAMES => {
+                shared.restart.store(true, Ordering::Relaxed);
+            }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "SQLite checkpoint failed; retrying"),
         }
         stop = shared.stop.lock().unwrap_or_else(PoisonError::into_inner);
-    }
-}
-
-/// Copy back what is left and make the next write start the log from its beginning.
-///
-/// A writer starts the log over only when every frame has been copied back and no reader still
-/// reads from it. Under writes that never pause neither holds for long, so the log grew without
-/// end (2.7 GB in two minutes of posting at full size): each commit then appended to pages of
-/// the file never written before (zeroed by the kernel first) and looked pages up in an ever
-/// larger index. `RESTART` holds new writers back (they wait in their busy handlers) while it
-/// copies the last frames, which the PASSIVE rounds left few of, and waits for the readers.
-fn restart(conn: &Connection) {
-    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(())) {
-        tracing::warn!(error = %e, "SQLite log restart failed; retrying");
     }
 }

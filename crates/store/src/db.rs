@@ -169,12 +169,16 @@ impl Store {
             .max_connections(opts.max_connections)
             .connect_with(base.read_only(true).pragma("mmap_size", MMAP_SIZE.to_string()))
             .await?;
-        let bulk = Arc::new(BulkConn::new(path.to_owned(), opts.writer_cache_mib));
-        let lite = Arc::new(LiteReaders::new(path.to_owned()));
         let checkpointer = Arc::new(
             Checkpointer::start(path.to_owned())
                 .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?,
         );
+        let bulk = Arc::new(BulkConn::new(
+            path.to_owned(),
+            opts.writer_cache_mib,
+            Arc::clone(&checkpointer),
+        ));
+        let lite = Arc::new(LiteReaders::new(path.to_owned()));
         let scripts = Arc::default();
         Ok(Self { db: Db::Sqlite { writer, reader, bulk, scripts, lite, checkpointer } })
     }

@@ -25,7 +25,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use sqlx::sqlite::SqlitePool;
 
-use crate::checkpoint::WRITER_AUTOCHECKPOINT;
+use crate::checkpoint::{Checkpointer, WRITER_AUTOCHECKPOINT};
 use crate::error::{Result, StoreError};
 
 /// The bulk connection's page cache while loading into an empty database, in KiB.
@@ -41,6 +41,8 @@ pub(crate) struct BulkConn {
     load_mode: AtomicBool,
     /// Opened on the first batch: a server that never bulk-loads never opens it.
     conn: Mutex<Option<Open>>,
+    /// Says when the log should be started over (see [`Checkpointer::restart_wanted`]).
+    checkpointer: Arc<Checkpointer>,
 }
 
 struct Open {
@@ -55,12 +57,13 @@ impl std::fmt::Debug for BulkConn {
 }
 
 impl BulkConn {
-    pub(crate) fn new(path: PathBuf, cache_mib: u32) -> Self {
+    pub(crate) fn new(path: PathBuf, cache_mib: u32, checkpointer: Arc<Checkpointer>) -> Self {
         Self {
             path,
             cache_kib: u64::from(cache_mib.max(2)) * 1024,
             load_mode: AtomicBool::new(false),
             conn: Mutex::new(None),
+            checkpointer,
         }
     }
 
@@ -121,6 +124,13 @@ impl BulkConn {
         let tx = open.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = work(&tx)?;
         tx.commit()?;
+        // Still holding the writer: no sqlx transaction is open to trip over the lock.
+        if !want && self.checkpointer.restart_wanted() {
+            let restart = open.conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()));
+            if let Err(e) = restart {
+                tracing::warn!(error = %e, "SQLite log restart failed; retrying later");
+            }
+        }
         Ok(out)
     }
 
