@@ -58,19 +58,23 @@ impl Checkpointer {
         self.shared.paused.store(paused, Ordering::Relaxed);
     }
 
-    /// Whether the log should be started over, cleared by asking; the writer that asks then
-    /// runs a RESTART checkpoint while it holds the writer (`bulk/lite.rs`).
+    /// Whether the log should be started over; the writer that asks then tries a RESTART
+    /// checkpoint while it holds the writer (`bulk/lite.rs`) and says when it succeeded.
     ///
     /// A writer starts the log over only when every frame has been copied back and no reader
     /// still reads from it. Under writes that never pause neither holds for long, so the log
     /// grew without end (2.7 GB in two minutes of posting at full size): each commit then
     /// appended to pages of the file never written before (zeroed by the kernel first) and
     /// looked pages up in an ever larger index. `RESTART` copies the last frames (the PASSIVE
-    /// rounds leave few) and waits for the readers. Not from this thread: it would take the
+    /// rounds leave few) and needs the readers out of the log. Not from this thread: it would take the
     /// write lock under a sqlx transaction that has read, and such a transaction fails at once
     /// (`SQLITE_BUSY`) instead of waiting.
     pub(crate) fn restart_wanted(&self) -> bool {
-        self.shared.restart.swap(false, Ordering::Relaxed)
+        self.shared.restart.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn restarted(&self) {
+        self.shared.restart.store(false, Ordering::Relaxed);
     }
 
     /// Stop the thread and wait for a checkpoint in progress to end.

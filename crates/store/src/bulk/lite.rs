@@ -124,12 +124,8 @@ impl BulkConn {
         let tx = open.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = work(&tx)?;
         tx.commit()?;
-        // Still holding the writer: no sqlx transaction is open to trip over the lock.
         if !want && self.checkpointer.restart_wanted() {
-            let restart = open.conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()));
-            if let Err(e) = restart {
-                tracing::warn!(error = %e, "SQLite log restart failed; retrying later");
-            }
+            restart_log(&open.conn, &self.checkpointer)?;
         }
         Ok(out)
     }
@@ -164,4 +160,20 @@ impl BulkConn {
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
     }
+}
+
+/// Start the log over (see [`Checkpointer::restart_wanted`]), still holding the sqlx writer so
+/// no sqlx transaction is open to trip over the lock. Without waiting: with a reader still in
+/// the log it gives up at once (the busy handler would sleep whole milliseconds with every
+/// writer queued behind it) and the next batch tries again.
+fn restart_log(conn: &Connection, checkpointer: &Checkpointer) -> Result<()> {
+    conn.busy_timeout(Duration::ZERO)?;
+    let busy = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| r.get::<_, i64>(0));
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    match busy {
+        Ok(0) => checkpointer.restarted(),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "SQLite log restart failed; retrying later"),
+    }
+    Ok(())
 }
