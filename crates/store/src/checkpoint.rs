@@ -21,7 +21,8 @@ use rusqlite::Connection;
 /// How often the log is copied back. The log grows by at most this much writing in between.
 const EVERY: Duration = Duration::from_millis(250);
 
-/// A log longer than this (16 MiB of pages) is started over (see [`Checkpointer::restart_wanted`]).
+/// A log longer than this (16 MiB of pages) is started over
+/// (see [`Checkpointer::restart_wanted`]).
 const RESTART_FRAMES: i64 = 4_096;
 
 /// The writer's `wal_autocheckpoint`: never, the checkpointer does it.
@@ -66,9 +67,9 @@ impl Checkpointer {
     /// grew without end (2.7 GB in two minutes of posting at full size): each commit then
     /// appended to pages of the file never written before (zeroed by the kernel first) and
     /// looked pages up in an ever larger index. `RESTART` copies the last frames (the PASSIVE
-    /// rounds leave few) and needs the readers out of the log. Not from this thread: it would take the
-    /// write lock under a sqlx transaction that has read, and such a transaction fails at once
-    /// (`SQLITE_BUSY`) instead of waiting.
+    /// rounds leave few) and needs the readers out of the log. Not from this thread: it would
+    /// take the write lock under a sqlx transaction that has read, and such a transaction
+    /// fails at once (`SQLITE_BUSY`) instead of waiting.
     pub(crate) fn restart_wanted(&self) -> bool {
         self.shared.restart.load(Ordering::Relaxed)
     }

@@ -85,6 +85,11 @@ pub(crate) enum Db {
 /// and share the OS page cache.
 pub(crate) const MMAP_SIZE: i64 = 8 << 30;
 
+/// The script connection's `journal_size_limit` (`bulk/lite.rs`): a log it starts over after a
+/// burst is cut back to this size. Restarts come at 16 MiB (`checkpoint.rs`), so in steady use
+/// it is not cut and its pages are reused in place.
+pub(crate) const LOG_SIZE_LIMIT: i64 = 64 << 20;
+
 /// The storage API. Cheap to clone: it holds connection pools.
 #[derive(Debug, Clone)]
 pub struct Store {

@@ -113,12 +113,12 @@ impl BulkConn {
             open.conn.pragma_update(None, "synchronous", sync)?;
             open.conn.pragma_update(None, "wal_autocheckpoint", checkpoint)?;
             open.conn.pragma_update(None, "cache_size", -self.cache_kib(want))?;
-            // A load grows the file all the time: no mapping to keep remapping.
-            open.conn.pragma_update(
-                None,
-                "mmap_size",
-                if want { 0 } else { crate::db::MMAP_SIZE },
-            )?;
+            // A load grows the file all the time: no mapping to keep remapping; and its log,
+            // restarted every 100k pages, keeps its length instead of being cut and regrown.
+            let (mmap, log_limit) =
+                if want { (0, -1) } else { (crate::db::MMAP_SIZE, crate::db::LOG_SIZE_LIMIT) };
+            open.conn.pragma_update(None, "mmap_size", mmap)?;
+            open.conn.pragma_update(None, "journal_size_limit", log_limit)?;
             open.load_mode = want;
         }
         let tx = open.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -150,6 +150,7 @@ impl BulkConn {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // As the writer: the checkpointer's thread copies the log back, not the commits.
         conn.pragma_update(None, "wal_autocheckpoint", WRITER_AUTOCHECKPOINT)?;
+        conn.pragma_update(None, "journal_size_limit", crate::db::LOG_SIZE_LIMIT)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.pragma_update(None, "cache_size", -self.cache_kib(false))?;
         // Its page cache starts over whenever the sqlx writer committed in between; pages it
