@@ -124,8 +124,9 @@ impl BulkConn {
         let tx = open.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = work(&tx)?;
         tx.commit()?;
+        // After the commit: nothing here may fail the batch (its callers would retry it).
         if !want && self.checkpointer.restart_wanted() {
-            restart_log(&open.conn, &self.checkpointer)?;
+            restart_log(&open.conn, &self.checkpointer);
         }
         Ok(out)
     }
@@ -167,14 +168,17 @@ impl BulkConn {
 /// no sqlx transaction is open to trip over the lock. Without waiting: with a reader still in
 /// the log it gives up at once (the busy handler would sleep whole milliseconds with every
 /// writer queued behind it) and the next batch tries again.
-fn restart_log(conn: &Connection, checkpointer: &Checkpointer) -> Result<()> {
-    conn.busy_timeout(Duration::ZERO)?;
-    let busy = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| r.get::<_, i64>(0));
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    match busy {
+fn restart_log(conn: &Connection, checkpointer: &Checkpointer) {
+    let restart = conn.busy_timeout(Duration::ZERO).and_then(|()| {
+        conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| r.get::<_, i64>(0))
+    });
+    let waits_again = conn.busy_timeout(BUSY_TIMEOUT);
+    match restart {
         Ok(0) => checkpointer.restarted(),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "SQLite log restart failed; retrying later"),
     }
-    Ok(())
+    if let Err(e) = waits_again {
+        tracing::error!(error = %e, "the SQLite script connection lost its busy timeout");
+    }
 }
