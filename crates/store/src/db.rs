@@ -295,34 +295,33 @@ impl Store {
 
 type PgArgs = sqlx::postgres::PgArguments;
 
+/// Bind each of `$args` to the sqlx query `$q` in order (a `Query` and a `QueryAs` have the same
+/// `bind` but no common trait for it).
+macro_rules! bind_args {
+    ($q:ident, $args:expr) => {{
+        for a in $args {
+            $q = match a {
+                Arg::Int(i) => $q.bind(*i),
+                Arg::Real(r) => $q.bind(*r),
+                Arg::Text(t) => $q.bind(t.as_str()),
+                Arg::NullInt => $q.bind(None::<i64>),
+                Arg::NullText => $q.bind(None::<&str>),
+            };
+        }
+        $q
+    }};
+}
+
 pub(crate) fn bind_pg<'q>(
     mut q: sqlx::query::Query<'q, sqlx::Postgres, PgArgs>,
     args: &'q [Arg],
 ) -> sqlx::query::Query<'q, sqlx::Postgres, PgArgs> {
-    for a in args {
-        q = match a {
-            Arg::Int(i) => q.bind(*i),
-            Arg::Real(r) => q.bind(*r),
-            Arg::Text(t) => q.bind(t.as_str()),
-            Arg::NullInt => q.bind(None::<i64>),
-            Arg::NullText => q.bind(None::<&str>),
-        };
-    }
-    q
+    bind_args!(q, args)
 }
 
 pub(crate) fn bind_pg_as<'q, T>(
     mut q: sqlx::query::QueryAs<'q, sqlx::Postgres, T, PgArgs>,
     args: &'q [Arg],
 ) -> sqlx::query::QueryAs<'q, sqlx::Postgres, T, PgArgs> {
-    for a in args {
-        q = match a {
-            Arg::Int(i) => q.bind(*i),
-            Arg::Real(r) => q.bind(*r),
-            Arg::Text(t) => q.bind(t.as_str()),
-            Arg::NullInt => q.bind(None::<i64>),
-            Arg::NullText => q.bind(None::<&str>),
-        };
-    }
-    q
+    bind_args!(q, args)
 }

@@ -134,8 +134,15 @@ fn prepare<'c, T: LiteRow>(
 
 /// Bind `args` as `$1, $2, …` by name, whatever order the placeholders appear in.
 pub(crate) fn bind_named(stmt: &mut rusqlite::Statement<'_>, args: &[Arg]) -> Result<()> {
+    // Every read of the hot paths binds here: the names of the first dozen are not formatted.
+    const NAMES: [&str; 12] =
+        ["$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10", "$11", "$12"];
     for (i, arg) in args.iter().enumerate() {
-        let Some(at) = stmt.parameter_index(&format!("${}", i + 1))? else { continue };
+        let at = match NAMES.get(i) {
+            Some(name) => stmt.parameter_index(name)?,
+            None => stmt.parameter_index(&format!("${}", i + 1))?,
+        };
+        let Some(at) = at else { continue };
         match arg {
             Arg::Int(v) => stmt.raw_bind_parameter(at, v)?,
             Arg::Real(v) => stmt.raw_bind_parameter(at, v)?,

@@ -1,16 +1,24 @@
 //! What a SQLite database leaves on disk.
 
+use std::path::{Path, PathBuf};
+
 use nb_store::{NewAccount, NewNote, Store, StoreOptions};
+
+/// A migrated database `name` in `dir`, with the path of its log.
+async fn open(dir: &Path, name: &str) -> (Store, PathBuf, PathBuf) {
+    let path = dir.join(name);
+    let wal = dir.join(format!("{name}-wal"));
+    let store = Store::open_sqlite(&path, &StoreOptions::default()).await.expect("open");
+    store.migrate().await.expect("migrate");
+    (store, path, wal)
+}
 
 /// Checkpoints run on a thread with its own connection; closing the store stops that thread and
 /// closes its connection, so the last connection to close copies the log back and removes it.
 #[tokio::test]
 async fn close_copies_the_log_back_and_removes_it() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("files.db");
-    let wal = dir.path().join("files.db-wal");
-    let store = Store::open_sqlite(&path, &StoreOptions::default()).await.expect("open");
-    store.migrate().await.expect("migrate");
+    let (store, path, wal) = open(dir.path(), "files.db").await;
     assert!(wal.exists(), "a database in WAL mode writes its log beside it");
     store.close().await;
     assert!(!wal.exists(), "the log is still there after close");
@@ -27,10 +35,7 @@ async fn close_copies_the_log_back_and_removes_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_log_is_started_over_under_constant_writes() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("busy.db");
-    let wal = dir.path().join("busy.db-wal");
-    let store = Store::open_sqlite(&path, &StoreOptions::default()).await.expect("open");
-    store.migrate().await.expect("migrate");
+    let (store, _, wal) = open(dir.path(), "busy.db").await;
     let author = 1 << 20;
     store
         .insert_account(&NewAccount {
