@@ -923,9 +923,13 @@ async fn bulk_writes_keep_counters_exact(s: &Store) {
     assert_eq!(home.len(), 2);
     assert_eq!(s.account(a).await.unwrap().unwrap().notes_count, 2);
     // Without fan-out a note reaches no home feed until its entries are written.
-    let mut tagged = note(202, b, "#bulk quiet");
+    // Text with the separators of PostgreSQL's COPY format comes back as written.
+    let mut tagged = note(202, b, "#bulk quiet\ttab\nline \\N back\\slash\r 安静");
     tagged.tags = vec!["bulk".to_owned()];
-    s.bulk_insert_notes(&[tagged], false).await.unwrap();
+    s.bulk_insert_notes(std::slice::from_ref(&tagged), false).await.unwrap();
+    let quiet = s.note(id(202)).await.unwrap().unwrap();
+    assert_eq!((&quiet.title, &quiet.body), (&tagged.title, &tagged.body));
+    assert_eq!(quiet.explore_score, nb_store::explore_score(quiet.created_at, 0, 0, 0));
     let ids = |v: Vec<nb_store::NoteView>| v.iter().map(|n| n.id).collect::<Vec<_>>();
     assert_eq!(ids(s.home_feed(a, &Page::newest(10)).await.unwrap()), [id(201), id(200)]);
     assert_eq!(s.tag_feed("bulk", &Page::newest(10)).await.unwrap().len(), 1);
@@ -964,7 +968,7 @@ async fn bulk_writes_keep_counters_exact(s: &Store) {
         author_id: c,
         parent_id: None,
         reply_to_account_id: None,
-        body: "好看!".to_owned(),
+        body: "好看!\t\\N".to_owned(),
         language: Some("zh-CN".to_owned()),
         created_at: T0 + 500,
         idempotency_key: None,
@@ -983,7 +987,8 @@ async fn bulk_writes_keep_counters_exact(s: &Store) {
     let two = s.note(n2).await.unwrap().unwrap();
     assert_eq!((two.likes_count, two.collects_count, two.comments_count), (1, 1, 0));
     assert_eq!(s.board(board.id).await.unwrap().unwrap().notes_count, 2);
-    assert_eq!(s.comment(id(500)).await.unwrap().unwrap().replies_count, 1);
+    let top = s.comment(id(500)).await.unwrap().unwrap();
+    assert_eq!((top.replies_count, top.body.as_str()), (1, "好看!\t\\N"));
     s.bulk_like_comments(&[edge(510, a, id(500)), edge(511, d, id(500)), edge(512, a, id(500))])
         .await
         .unwrap();
@@ -1072,6 +1077,10 @@ async fn load_indexes_come_back_on_migrate(s: &Store) {
     assert_eq!(s.note(n1).await.unwrap().unwrap().likes_count, 1);
     assert_eq!(s.note(n2).await.unwrap().unwrap().likes_count, 0);
     assert_eq!(s.likers(n1, &Page::newest(10)).await.unwrap().len(), 1);
+    // The foreign keys are back too (PostgreSQL drops them for a load): a like of a note that
+    // does not exist is refused.
+    let stray = BulkEdge { id: id(701), actor: bob, target: id(999), at: T0 + 701 };
+    assert!(s.bulk_like(&[stray]).await.is_err());
 }
 
 fn confirmation(n: i64, hash: &str, expires_at: i64) -> EmailConfirmation {

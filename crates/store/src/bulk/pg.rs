@@ -1,12 +1,13 @@
-//! The PostgreSQL side of the bulk writes (sqlx): many rows per statement, and counters moved
-//! set-wise by the rows actually inserted (`ON CONFLICT DO NOTHING RETURNING`, then
-//! `WITH d(id, n) AS (VALUES …) UPDATE … FROM d`).
+//! The PostgreSQL side of the bulk writes (sqlx): the big tables' rows copied in (`COPY`, see
+//! [`super::pg_copy`]), the small ones many rows per statement; counters moved set-wise by the
+//! rows actually inserted.
 
 use std::collections::BTreeMap;
 
 use sqlx::QueryBuilder;
-use sqlx::postgres::PgPool;
+use sqlx::postgres::{PgConnection, PgPool};
 
+use super::pg_copy::{CopyRows, add_counts, add_note_counts, copy_in, insert_copied};
 use super::{BulkCollect, BulkEdge, BulkNotice, HomeEntry};
 use crate::accounts::NewAccount;
 use crate::comments::NewComment;
@@ -18,70 +19,23 @@ use crate::notes::NewNote;
 /// Rows per multi-row INSERT: well under PostgreSQL's 65535 bound parameters.
 const CHUNK: usize = 1000;
 
-/// Run a multi-row INSERT built in `$qb` (without its RETURNING clause) and collect, for the
-/// rows actually inserted (conflicts skipped), the two columns named in `$returning`.
-macro_rules! inserted {
-    ($tx:ident, $qb:ident, $returning:literal) => {{
-        $qb.push(concat!(" ON CONFLICT DO NOTHING RETURNING ", $returning));
-        let rows: Vec<(i64, Option<i64>)> = $qb.build_query_as().fetch_all(&mut *$tx).await?;
-        rows
-    }};
-}
-
-/// Add each `(id, delta)` of `$deltas` to the counter `$col` of `$table`, a thousand rows per
-/// statement (`WITH d(id, n) AS (VALUES …) UPDATE … FROM d`, which both databases take).
-macro_rules! add_counts {
-    ($tx:ident, $table:literal, $col:literal, $deltas:expr) => {
-        let pairs: Vec<(i64, i64)> = $deltas.into_iter().map(|(k, v)| (*k, *v)).collect();
-        for chunk in pairs.chunks(CHUNK) {
-            let mut qb = QueryBuilder::new("WITH d(id, n) AS (");
-            qb.push_values(chunk, |mut b, (id, n)| {
-                b.push_bind(*id).push_bind(*n);
-            });
-            qb.push(concat!(
-                ") UPDATE ",
-                $table,
-                " SET ",
-                $col,
-                " = ",
-                $col,
-                " + d.n FROM d WHERE ",
-                $table,
-                ".id = d.id"
-            ));
-            qb.build().execute(&mut *$tx).await?;
-        }
+/// Insert `edges` into `table` (columns `cols` for actor and target, then `id, created_at`),
+/// skipping those already there; returns how many were inserted per target.
+async fn insert_edges(
+    conn: &mut PgConnection,
+    table: &str,
+    cols: &str,
+    edges: &[BulkEdge],
+) -> Result<BTreeMap<i64, i64>> {
+    let write = |r: &mut CopyRows, e: &BulkEdge| {
+        r.int(e.actor).int(e.target).int(e.id).int(e.at);
     };
-}
-
-/// Recompute the Explore score of each of `$notes` (ids) from its counters, set-wise.
-macro_rules! rescore {
-    ($tx:ident, $notes:expr) => {
-        let ids: Vec<i64> = $notes.into_iter().copied().collect();
-        for chunk in ids.chunks(CHUNK) {
-            let mut qb = QueryBuilder::new(
-                "SELECT id, created_at, likes_count, collects_count, comments_count FROM notes \
-                 WHERE id IN (",
-            );
-            let mut list = qb.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            qb.push(")");
-            let rows: Vec<(i64, i64, i64, i64, i64)> =
-                qb.build_query_as().fetch_all(&mut *$tx).await?;
-            if rows.is_empty() {
-                continue;
-            }
-            let mut qb = QueryBuilder::new("WITH s(id, score) AS (");
-            qb.push_values(&rows, |mut b, (id, at, likes, collects, comments)| {
-                b.push_bind(*id)
-                    .push_bind(crate::explore::explore_score(*at, *likes, *collects, *comments));
-            });
-            qb.push(") UPDATE notes SET explore_score = s.score FROM s WHERE notes.id = s.id");
-            qb.build().execute(&mut *$tx).await?;
-        }
-    };
+    let target = cols.rsplit(", ").next().unwrap_or(cols);
+    let returning = format!("{target}, CAST(NULL AS BIGINT)");
+    let all = format!("{cols}, id, created_at");
+    let new =
+        insert_copied(conn, table, &all, edges, write, &returning, |e| (e.target, None)).await?;
+    Ok(tally(new.iter().map(|r| r.0)))
 }
 
 /// How many times each key occurs.
@@ -91,6 +45,54 @@ fn tally(keys: impl IntoIterator<Item = i64>) -> BTreeMap<i64, i64> {
         *out.entry(k).or_insert(0) += 1;
     }
     out
+}
+
+/// Drop the foreign keys of `tables`, keeping each definition in `load_dropped_foreign_keys`
+/// in the same transaction (so nothing is lost if the load stops midway).
+pub(super) async fn drop_foreign_keys(p: &PgPool, tables: &[&str]) -> Result<()> {
+    let mut tx = p.begin().await?;
+    let keys: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT c.conname::text, t.relname::text, pg_get_constraintdef(c.oid) \
+         FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid \
+         JOIN pg_namespace s ON s.oid = t.relnamespace AND s.nspname = current_schema() \
+         WHERE c.contype = 'f' AND t.relname::text = ANY($1) ORDER BY 1",
+    )
+    .bind(tables)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (name, table, definition) in keys {
+        sqlx::query(
+            "INSERT INTO load_dropped_foreign_keys (name, table_name, definition) \
+             VALUES ($1, $2, $3)",
+        )
+        .bind(&name)
+        .bind(&table)
+        .bind(&definition)
+        .execute(&mut *tx)
+        .await?;
+        let sql = format!("ALTER TABLE {table} DROP CONSTRAINT {name}");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Add back every foreign key [`drop_foreign_keys`] dropped; each is checked against its
+/// table's rows in one pass.
+pub(super) async fn restore_foreign_keys(p: &PgPool) -> Result<()> {
+    let mut tx = p.begin().await?;
+    let keys: Vec<(String, String, String)> = sqlx::query_as(
+        "DELETE FROM load_dropped_foreign_keys RETURNING name, table_name, definition",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for (name, table, definition) in keys {
+        // The names and definitions were read from the catalog by `drop_foreign_keys`.
+        let sql = format!("ALTER TABLE {table} ADD CONSTRAINT {name} {definition}");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 pub(super) async fn accounts(p: &PgPool, accounts: &[NewAccount]) -> Result<()> {
@@ -139,65 +141,68 @@ pub(super) async fn bios(p: &PgPool, bios: &[(i64, String)]) -> Result<()> {
 
 pub(super) async fn follows(p: &PgPool, follows: &[BulkEdge]) -> Result<()> {
     let mut tx = p.begin().await?;
-    for chunk in follows.chunks(CHUNK) {
-        let mut qb =
-            QueryBuilder::new("INSERT INTO follows (follower_id, followee_id, id, created_at) ");
-        qb.push_values(chunk, |mut b, f| {
-            b.push_bind(f.actor).push_bind(f.target).push_bind(f.id).push_bind(f.at);
-        });
-        let new = inserted!(tx, qb, "follower_id, followee_id");
-        add_counts!(tx, "accounts", "following_count", &tally(new.iter().map(|r| r.0)));
-        add_counts!(tx, "accounts", "followers_count", &tally(new.iter().filter_map(|r| r.1)));
-    }
+    let cols = "follower_id, followee_id, id, created_at";
+    let write = |r: &mut CopyRows, f: &BulkEdge| {
+        r.int(f.actor).int(f.target).int(f.id).int(f.at);
+    };
+    let returning = "follower_id, followee_id";
+    let new = insert_copied(&mut tx, "follows", cols, follows, write, returning, |f| {
+        (f.actor, Some(f.target))
+    })
+    .await?;
+    add_counts(&mut tx, "accounts", "following_count", &tally(new.iter().map(|r| r.0))).await?;
+    let followed = tally(new.iter().filter_map(|r| r.1));
+    add_counts(&mut tx, "accounts", "followers_count", &followed).await?;
     tx.commit().await?;
     Ok(())
 }
 
 pub(super) async fn notes(p: &PgPool, notes: &[NewNote], fan_out: bool) -> Result<()> {
     let mut tx = p.begin().await?;
-    for chunk in notes.chunks(CHUNK / 2) {
-        let mut qb = QueryBuilder::new(
-            "INSERT INTO notes (id, author_id, title, body, visibility, language, app_id, \
-             created_at, explore_score) ",
-        );
-        qb.push_values(chunk, |mut b, n| {
-            b.push_bind(n.id)
-                .push_bind(n.author_id)
-                .push_bind(&n.title)
-                .push_bind(&n.body)
-                .push_bind(&n.visibility)
-                .push_bind(&n.language)
-                .push_bind(n.app_id)
-                .push_bind(n.created_at)
-                .push_bind(crate::explore::explore_score(n.created_at, 0, 0, 0));
-        });
-        qb.build()
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| crate::StoreError::conflict_on(e, &["notes"]))?;
-        let tags: Vec<(&str, i64)> = chunk
-            .iter()
-            .filter(|n| n.visibility == "public")
-            .flat_map(|n| n.tags.iter().map(move |t| (t.as_str(), n.id)))
-            .collect();
-        for tags in tags.chunks(CHUNK) {
-            let mut qb = QueryBuilder::new("INSERT INTO note_tags (tag_key, note_id) ");
-            qb.push_values(tags, |mut b, (tag, note)| {
-                b.push_bind(*tag).push_bind(*note);
-            });
-            qb.push(" ON CONFLICT DO NOTHING");
-            qb.build().execute(&mut *tx).await?;
-        }
-        let mut per_author: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
-        for n in chunk {
-            let e = per_author.entry(n.author_id).or_insert((0, i64::MIN));
-            e.0 += 1;
-            e.1 = e.1.max(n.created_at);
-        }
-        let rows: Vec<(i64, i64, i64)> =
-            per_author.into_iter().map(|(a, (n, last))| (a, n, last)).collect();
+    let cols = "id, author_id, title, body, visibility, language, app_id, created_at, \
+                explore_score";
+    copy_in(&mut tx, &format!("notes ({cols})"), notes, |r, n| {
+        r.int(n.id)
+            .int(n.author_id)
+            .text(&n.title)
+            .text(&n.body)
+            .text(&n.visibility)
+            .opt_text(n.language.as_deref())
+            .opt_int(n.app_id)
+            .int(n.created_at)
+            .float(crate::explore::explore_score(n.created_at, 0, 0, 0));
+    })
+    .await
+    .map_err(|e| crate::StoreError::conflict_on(e, &["notes"]))?;
+    let tags: Vec<(&str, i64)> = notes
+        .iter()
+        .filter(|n| n.visibility == "public")
+        .flat_map(|n| n.tags.iter().map(move |t| (t.as_str(), n.id)))
+        .collect();
+    let write = |r: &mut CopyRows, (tag, note): &(&str, i64)| {
+        r.text(tag).int(*note);
+    };
+    insert_copied(
+        &mut tx,
+        "note_tags",
+        "tag_key, note_id",
+        &tags,
+        write,
+        "note_id, CAST(NULL AS BIGINT)",
+        |_| (0, None),
+    )
+    .await?;
+    let mut per_author: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+    for n in notes {
+        let e = per_author.entry(n.author_id).or_insert((0, i64::MIN));
+        e.0 += 1;
+        e.1 = e.1.max(n.created_at);
+    }
+    let rows: Vec<(i64, i64, i64)> =
+        per_author.into_iter().map(|(a, (n, last))| (a, n, last)).collect();
+    for chunk in rows.chunks(CHUNK) {
         let mut qb = QueryBuilder::new("WITH d(id, n, last) AS (");
-        qb.push_values(&rows, |mut b, (id, n, last)| {
+        qb.push_values(chunk, |mut b, (id, n, last)| {
             b.push_bind(*id).push_bind(*n).push_bind(*last);
         });
         qb.push(
@@ -206,72 +211,16 @@ pub(super) async fn notes(p: &PgPool, notes: &[NewNote], fan_out: bool) -> Resul
              ELSE last_note_at END FROM d WHERE accounts.id = d.id",
         );
         qb.build().execute(&mut *tx).await?;
-        if !fan_out {
-            continue;
-        }
-        let mut qb = QueryBuilder::new("WITH d(note, author) AS (");
-        qb.push_values(chunk, |mut b, n| {
-            b.push_bind(n.id).push_bind(n.author_id);
-        });
-        qb.push(
-            ") INSERT INTO home_entries (owner_id, note_id, author_id) \
-             SELECT f.follower_id, d.note, d.author FROM d \
-             JOIN follows f ON f.followee_id = d.author \
-             UNION ALL SELECT d.author, d.note, d.author FROM d",
-        );
-        qb.build().execute(&mut *tx).await?;
     }
-    tx.commit().await?;
-    Ok(())
-}
-
-pub(super) async fn media(p: &PgPool, media: &[MediaRow]) -> Result<()> {
-    let mut tx = p.begin().await?;
-    for chunk in media.chunks(CHUNK / 20) {
-        let mut qb = QueryBuilder::new(
-            "INSERT INTO media (id, owner_id, note_id, position, mime, original_key, \
-             original_width, original_height, small_key, small_width, small_height, \
-             blurhash, phash, description, created_at) ",
-        );
-        qb.push_values(chunk, |mut b, m| {
-            b.push_bind(m.id)
-                .push_bind(m.owner_id)
-                .push_bind(m.note_id)
-                .push_bind(m.position)
-                .push_bind(&m.mime)
-                .push_bind(&m.original_key)
-                .push_bind(m.original_width)
-                .push_bind(m.original_height)
-                .push_bind(&m.small_key)
-                .push_bind(m.small_width)
-                .push_bind(m.small_height)
-                .push_bind(&m.blurhash)
-                .push_bind(m.phash)
-                .push_bind(&m.description)
-                .push_bind(m.created_at);
-        });
-        qb.build().execute(&mut *tx).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Home entries as three arrays per statement (`UNNEST`), which PostgreSQL takes far faster
-/// than a multi-row `VALUES` with three parameters a row.
-pub(super) async fn home_entries(p: &PgPool, entries: &[HomeEntry]) -> Result<()> {
-    let mut tx = p.begin().await?;
-    for chunk in entries.chunks(CHUNK * 100) {
-        let owners: Vec<i64> = chunk.iter().map(|e| e.owner).collect();
-        let notes: Vec<i64> = chunk.iter().map(|e| e.note).collect();
-        let authors: Vec<i64> = chunk.iter().map(|e| e.author).collect();
+    if fan_out {
+        let ids: Vec<i64> = notes.iter().map(|n| n.id).collect();
         sqlx::query(
             "INSERT INTO home_entries (owner_id, note_id, author_id) \
-             SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[]) \
-             ON CONFLICT DO NOTHING",
+             SELECT f.follower_id, n.id, n.author_id FROM notes n \
+             JOIN follows f ON f.followee_id = n.author_id WHERE n.id = ANY($1) \
+             UNION ALL SELECT n.author_id, n.id, n.author_id FROM notes n WHERE n.id = ANY($1)",
         )
-        .bind(owners)
-        .bind(notes)
-        .bind(authors)
+        .bind(&ids)
         .execute(&mut *tx)
         .await?;
     }
@@ -279,21 +228,58 @@ pub(super) async fn home_entries(p: &PgPool, entries: &[HomeEntry]) -> Result<()
     Ok(())
 }
 
+pub(super) async fn media(p: &PgPool, media: &[MediaRow]) -> Result<()> {
+    let mut tx = p.begin().await?;
+    let cols = "id, owner_id, note_id, position, mime, original_key, original_width, \
+                original_height, small_key, small_width, small_height, blurhash, phash, \
+                description, created_at";
+    copy_in(&mut tx, &format!("media ({cols})"), media, |r, m| {
+        r.int(m.id)
+            .int(m.owner_id)
+            .opt_int(m.note_id)
+            .int(m.position)
+            .text(&m.mime)
+            .text(&m.original_key)
+            .int(m.original_width)
+            .int(m.original_height)
+            .text(&m.small_key)
+            .int(m.small_width)
+            .int(m.small_height)
+            .text(&m.blurhash)
+            .int(m.phash)
+            .text(&m.description)
+            .int(m.created_at);
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Home entries, skipping those already present.
+pub(super) async fn home_entries(p: &PgPool, entries: &[HomeEntry]) -> Result<()> {
+    let mut tx = p.begin().await?;
+    let cols = "owner_id, note_id, author_id";
+    let write = |r: &mut CopyRows, e: &HomeEntry| {
+        r.int(e.owner).int(e.note).int(e.author);
+    };
+    insert_copied(
+        &mut tx,
+        "home_entries",
+        cols,
+        entries,
+        write,
+        "note_id, CAST(NULL AS BIGINT)",
+        |_| (0, None),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub(super) async fn likes(p: &PgPool, likes: &[BulkEdge]) -> Result<()> {
     let mut tx = p.begin().await?;
-    let mut per_note = BTreeMap::new();
-    for chunk in likes.chunks(CHUNK) {
-        let mut qb = QueryBuilder::new("INSERT INTO likes (account_id, note_id, id, created_at) ");
-        qb.push_values(chunk, |mut b, l| {
-            b.push_bind(l.actor).push_bind(l.target).push_bind(l.id).push_bind(l.at);
-        });
-        let new = inserted!(tx, qb, "note_id, CAST(NULL AS BIGINT)");
-        for (note, n) in tally(new.iter().map(|r| r.0)) {
-            *per_note.entry(note).or_insert(0) += n;
-        }
-    }
-    add_counts!(tx, "notes", "likes_count", &per_note);
-    rescore!(tx, per_note.keys());
+    let new = insert_edges(&mut tx, "likes", "account_id, note_id", likes).await?;
+    add_note_counts(&mut tx, "likes_count", &new).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -321,78 +307,51 @@ pub(super) async fn boards(p: &PgPool, boards: &[BoardRow]) -> Result<()> {
 
 pub(super) async fn collects(p: &PgPool, collects: &[BulkCollect]) -> Result<()> {
     let mut tx = p.begin().await?;
-    let (mut per_note, mut per_board) = (BTreeMap::new(), BTreeMap::new());
-    for chunk in collects.chunks(CHUNK) {
-        let mut qb = QueryBuilder::new(
-            "INSERT INTO collects (account_id, note_id, id, board_id, created_at) ",
-        );
-        qb.push_values(chunk, |mut b, c| {
-            b.push_bind(c.account)
-                .push_bind(c.note)
-                .push_bind(c.id)
-                .push_bind(c.board)
-                .push_bind(c.at);
-        });
-        let new = inserted!(tx, qb, "note_id, board_id");
-        for (note, n) in tally(new.iter().map(|r| r.0)) {
-            *per_note.entry(note).or_insert(0) += n;
-        }
-        for (board, n) in tally(new.iter().filter_map(|r| r.1)) {
-            *per_board.entry(board).or_insert(0) += n;
-        }
-    }
-    add_counts!(tx, "notes", "collects_count", &per_note);
-    add_counts!(tx, "boards", "notes_count", &per_board);
-    rescore!(tx, per_note.keys());
+    let cols = "account_id, note_id, id, board_id, created_at";
+    let write = |r: &mut CopyRows, c: &BulkCollect| {
+        r.int(c.account).int(c.note).int(c.id).int(c.board).int(c.at);
+    };
+    let returning = "note_id, board_id";
+    let new = insert_copied(&mut tx, "collects", cols, collects, write, returning, |c| {
+        (c.note, Some(c.board))
+    })
+    .await?;
+    add_note_counts(&mut tx, "collects_count", &tally(new.iter().map(|r| r.0))).await?;
+    add_counts(&mut tx, "boards", "notes_count", &tally(new.iter().filter_map(|r| r.1))).await?;
     tx.commit().await?;
     Ok(())
 }
 
 pub(super) async fn comments(p: &PgPool, comments: &[NewComment]) -> Result<()> {
     let mut tx = p.begin().await?;
-    let (mut per_note, mut per_parent) = (BTreeMap::new(), BTreeMap::new());
-    for chunk in comments.chunks(CHUNK / 10) {
-        let mut qb = QueryBuilder::new(
-            "INSERT INTO comments (id, note_id, author_id, parent_id, \
-             reply_to_account_id, body, language, created_at) ",
-        );
-        qb.push_values(chunk, |mut b, c| {
-            b.push_bind(c.id)
-                .push_bind(c.note_id)
-                .push_bind(c.author_id)
-                .push_bind(c.parent_id)
-                .push_bind(c.reply_to_account_id)
-                .push_bind(&c.body)
-                .push_bind(&c.language)
-                .push_bind(c.created_at);
-        });
-        let new = inserted!(tx, qb, "note_id, parent_id");
-        for (note, n) in tally(new.iter().map(|r| r.0)) {
-            *per_note.entry(note).or_insert(0) += n;
-        }
-        for (parent, n) in tally(new.iter().filter_map(|r| r.1)) {
-            *per_parent.entry(parent).or_insert(0) += n;
-        }
-    }
-    add_counts!(tx, "notes", "comments_count", &per_note);
-    add_counts!(tx, "comments", "replies_count", &per_parent);
-    rescore!(tx, per_note.keys());
+    let cols = "id, note_id, author_id, parent_id, reply_to_account_id, body, language, \
+                created_at";
+    let write = |r: &mut CopyRows, c: &NewComment| {
+        r.int(c.id)
+            .int(c.note_id)
+            .int(c.author_id)
+            .opt_int(c.parent_id)
+            .opt_int(c.reply_to_account_id)
+            .text(&c.body)
+            .opt_text(c.language.as_deref())
+            .int(c.created_at);
+    };
+    let returning = "note_id, parent_id";
+    let new = insert_copied(&mut tx, "comments", cols, comments, write, returning, |c| {
+        (c.note_id, c.parent_id)
+    })
+    .await?;
+    add_note_counts(&mut tx, "comments_count", &tally(new.iter().map(|r| r.0))).await?;
+    let replied = tally(new.iter().filter_map(|r| r.1));
+    add_counts(&mut tx, "comments", "replies_count", &replied).await?;
     tx.commit().await?;
     Ok(())
 }
 
 pub(super) async fn comment_likes(p: &PgPool, likes: &[BulkEdge]) -> Result<()> {
     let mut tx = p.begin().await?;
-    for chunk in likes.chunks(CHUNK) {
-        let mut qb = QueryBuilder::new(
-            "INSERT INTO comment_likes (account_id, comment_id, id, created_at) ",
-        );
-        qb.push_values(chunk, |mut b, l| {
-            b.push_bind(l.actor).push_bind(l.target).push_bind(l.id).push_bind(l.at);
-        });
-        let new = inserted!(tx, qb, "comment_id, CAST(NULL AS BIGINT)");
-        add_counts!(tx, "comments", "likes_count", &tally(new.iter().map(|r| r.0)));
-    }
+    let new = insert_edges(&mut tx, "comment_likes", "account_id, comment_id", likes).await?;
+    add_counts(&mut tx, "comments", "likes_count", &new).await?;
     tx.commit().await?;
     Ok(())
 }
