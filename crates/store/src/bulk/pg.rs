@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use sqlx::QueryBuilder;
 use sqlx::postgres::{PgConnection, PgPool};
 
-use super::pg_copy::{CopyRows, add_counts, add_note_counts, copy_in, insert_copied};
+use super::pg_copy::{CopyRows, NoteCounter, add_counts, add_note_counts, copy_in, insert_copied};
 use super::{BulkCollect, BulkEdge, BulkNotice, HomeEntry};
 use crate::accounts::NewAccount;
 use crate::comments::NewComment;
@@ -279,7 +279,7 @@ pub(super) async fn home_entries(p: &PgPool, entries: &[HomeEntry]) -> Result<()
 pub(super) async fn likes(p: &PgPool, likes: &[BulkEdge]) -> Result<()> {
     let mut tx = p.begin().await?;
     let new = insert_edges(&mut tx, "likes", "account_id, note_id", likes).await?;
-    add_note_counts(&mut tx, "likes_count", &new).await?;
+    add_note_counts(&mut tx, NoteCounter::Likes, &new).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -316,7 +316,7 @@ pub(super) async fn collects(p: &PgPool, collects: &[BulkCollect]) -> Result<()>
         (c.note, Some(c.board))
     })
     .await?;
-    add_note_counts(&mut tx, "collects_count", &tally(new.iter().map(|r| r.0))).await?;
+    add_note_counts(&mut tx, NoteCounter::Collects, &tally(new.iter().map(|r| r.0))).await?;
     add_counts(&mut tx, "boards", "notes_count", &tally(new.iter().filter_map(|r| r.1))).await?;
     tx.commit().await?;
     Ok(())
@@ -341,7 +341,7 @@ pub(super) async fn comments(p: &PgPool, comments: &[NewComment]) -> Result<()> 
         (c.note_id, c.parent_id)
     })
     .await?;
-    add_note_counts(&mut tx, "comments_count", &tally(new.iter().map(|r| r.0))).await?;
+    add_note_counts(&mut tx, NoteCounter::Comments, &tally(new.iter().map(|r| r.0))).await?;
     let replied = tally(new.iter().filter_map(|r| r.1));
     add_counts(&mut tx, "comments", "replies_count", &replied).await?;
     tx.commit().await?;
