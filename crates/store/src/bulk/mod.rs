@@ -109,8 +109,9 @@ const LOAD_TABLES: [&str; 11] = [
 
 impl Store {
     /// Drop the secondary indexes of the tables a bulk load fills ([`LOAD_INDEXES`]), and on
-    /// PostgreSQL their foreign keys; [`Store::restore_load_indexes`] (also run by every [`Store::migrate`], so an interrupted
-    /// load is repaired on the next start) builds them again.
+    /// PostgreSQL their foreign keys; [`Store::restore_load_indexes`] (also run by every
+    /// [`Store::migrate`], so an interrupted load is repaired on the next start) builds them
+    /// again.
     pub async fn drop_load_indexes(&self) -> Result<()> {
         if let Db::Postgres(p) = &self.db {
             pg::drop_foreign_keys(p, &LOAD_TABLES).await?;

@@ -38,6 +38,19 @@ async fn insert_edges(
     Ok(tally(new.iter().map(|r| r.0)))
 }
 
+/// [`insert_copied`] for rows that move no counter.
+async fn insert_rows<T>(
+    conn: &mut PgConnection,
+    table: &str,
+    cols: &str,
+    items: &[T],
+    write: impl FnMut(&mut CopyRows, &T),
+) -> Result<()> {
+    let nothing = "CAST(0 AS BIGINT), CAST(NULL AS BIGINT)";
+    insert_copied(conn, table, cols, items, write, nothing, |_| (0, None)).await?;
+    Ok(())
+}
+
 /// How many times each key occurs.
 fn tally(keys: impl IntoIterator<Item = i64>) -> BTreeMap<i64, i64> {
     let mut out = BTreeMap::new();
@@ -182,16 +195,7 @@ pub(super) async fn notes(p: &PgPool, notes: &[NewNote], fan_out: bool) -> Resul
     let write = |r: &mut CopyRows, (tag, note): &(&str, i64)| {
         r.text(tag).int(*note);
     };
-    insert_copied(
-        &mut tx,
-        "note_tags",
-        "tag_key, note_id",
-        &tags,
-        write,
-        "note_id, CAST(NULL AS BIGINT)",
-        |_| (0, None),
-    )
-    .await?;
+    insert_rows(&mut tx, "note_tags", "tag_key, note_id", &tags, write).await?;
     let mut per_author: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
     for n in notes {
         let e = per_author.entry(n.author_id).or_insert((0, i64::MIN));
@@ -262,16 +266,7 @@ pub(super) async fn home_entries(p: &PgPool, entries: &[HomeEntry]) -> Result<()
     let write = |r: &mut CopyRows, e: &HomeEntry| {
         r.int(e.owner).int(e.note).int(e.author);
     };
-    insert_copied(
-        &mut tx,
-        "home_entries",
-        cols,
-        entries,
-        write,
-        "note_id, CAST(NULL AS BIGINT)",
-        |_| (0, None),
-    )
-    .await?;
+    insert_rows(&mut tx, "home_entries", cols, entries, write).await?;
     tx.commit().await?;
     Ok(())
 }
