@@ -118,8 +118,8 @@ async fn scratch(conn: &mut PgConnection, name: &str, columns: &str) -> Result<(
 /// columns `returning` (as `pick` reads them off an item).
 ///
 /// The rows are first copied straight into the table, which a load into an empty database
-/// always gets away with and which is several times faster; only if that meets a row already
-/// there are they copied into a temporary table and inserted from there with
+/// gets away with unless it repeats a row, and which is several times faster; only if that
+/// meets a row already there are they copied into a temporary table and inserted from there with
 /// `ON CONFLICT DO NOTHING`, which `COPY` itself cannot do.
 pub(super) async fn insert_copied<T>(
     conn: &mut PgConnection,
