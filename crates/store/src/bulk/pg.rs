@@ -13,7 +13,7 @@ use crate::accounts::NewAccount;
 use crate::comments::NewComment;
 use crate::engagement::BoardRow;
 use crate::error::Result;
-use crate::media::MediaRow;
+use crate::media::{MEDIA_COLS, MediaRow};
 use crate::notes::NewNote;
 
 /// Rows per multi-row INSERT: well under PostgreSQL's 65535 bound parameters.
@@ -234,10 +234,7 @@ pub(super) async fn notes(p: &PgPool, notes: &[NewNote], fan_out: bool) -> Resul
 
 pub(super) async fn media(p: &PgPool, media: &[MediaRow]) -> Result<()> {
     let mut tx = p.begin().await?;
-    let cols = "id, owner_id, note_id, position, mime, original_key, original_width, \
-                original_height, small_key, small_width, small_height, blurhash, phash, \
-                description, created_at";
-    copy_in(&mut tx, &format!("media ({cols})"), media, |r, m| {
+    copy_in(&mut tx, &format!("media ({MEDIA_COLS})"), media, |r, m| {
         r.int(m.id)
             .int(m.owner_id)
             .opt_int(m.note_id)
