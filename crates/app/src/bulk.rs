@@ -160,6 +160,7 @@ pub async fn notes(ctx: &Ctx, notes: &[Note], fan_out: bool) -> Result<()> {
             idempotency_key: None,
             media_ids: Vec::new(),
             job: None,
+            fan_out_later: None,
         });
     }
     ctx.store.bulk_insert_notes(&rows, fan_out).await?;

@@ -5,36 +5,34 @@ use nb_store::{NoteView, Page};
 
 use crate::{Ctx, Result, social};
 
-/// Drop notes by accounts hidden from `viewer`. A page may come back shorter than asked.
+/// The page `read` gives, without notes by accounts hidden from `viewer`; a page may come back
+/// shorter than asked. The page and the hidden accounts are read together (on PostgreSQL, two
+/// connections at once).
 async fn without_hidden(
     ctx: &Ctx,
     viewer: Option<i64>,
-    mut notes: Vec<NoteView>,
+    read: impl Future<Output = Result<Vec<NoteView>, nb_store::StoreError>>,
 ) -> Result<Vec<NoteView>> {
-    if viewer.is_some() {
-        let hidden = social::hidden(ctx, viewer).await?;
-        notes.retain(|n| !hidden.hides(n.author_id));
-    }
+    let (mut notes, hidden) =
+        tokio::try_join!(async { Ok(read.await?) }, social::hidden(ctx, viewer))?;
+    notes.retain(|n| !hidden.hides(n.author_id));
     Ok(notes)
 }
 
 /// Notes of the accounts `viewer` follows, and their own, newest first.
 pub async fn home(ctx: &Ctx, viewer: i64, page: &Page) -> Result<Vec<NoteView>> {
-    let notes = ctx.store.home_feed(viewer, page).await?;
-    without_hidden(ctx, Some(viewer), notes).await
+    without_hidden(ctx, Some(viewer), ctx.store.home_feed(viewer, page)).await
 }
 
 /// Every public note, newest first.
 pub async fn public(ctx: &Ctx, viewer: Option<i64>, page: &Page) -> Result<Vec<NoteView>> {
-    let notes = ctx.store.public_feed(page).await?;
-    without_hidden(ctx, viewer, notes).await
+    without_hidden(ctx, viewer, ctx.store.public_feed(page)).await
 }
 
 /// Public notes with a tag (`#美食` and `#美食#` are the same tag; case does not matter).
 pub async fn tag(ctx: &Ctx, viewer: Option<i64>, tag: &str, page: &Page) -> Result<Vec<NoteView>> {
     let key = nb_text::tag_key(tag.trim().trim_start_matches('#').trim_end_matches('#'));
-    let notes = ctx.store.tag_feed(&key, page).await?;
-    without_hidden(ctx, viewer, notes).await
+    without_hidden(ctx, viewer, ctx.store.tag_feed(&key, page)).await
 }
 
 /// One author's notes as `viewer` may see them: private ones only for the author and followers,
@@ -66,8 +64,8 @@ pub async fn explore(
     after: Option<(f64, i64)>,
     limit: i64,
 ) -> Result<Vec<NoteView>> {
-    let notes = ctx.store.explore_feed(after.unwrap_or((f64::MAX, i64::MAX)), limit).await?;
-    without_hidden(ctx, viewer, notes).await
+    let after = after.unwrap_or((f64::MAX, i64::MAX));
+    without_hidden(ctx, viewer, ctx.store.explore_feed(after, limit)).await
 }
 
 /// The tags most used by the newest public notes: Explore's topic tabs.

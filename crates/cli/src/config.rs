@@ -136,6 +136,9 @@ pub struct JobsSection {
     pub unattached_media_hours: u64,
     /// On shutdown, how long to wait for the jobs in hand.
     pub shutdown_grace_seconds: u64,
+    /// A post by a member with more followers than this reaches their home feeds through a
+    /// fan-out job instead of in the post's own transaction.
+    pub fan_out_in_post: i64,
 }
 
 impl Default for JobsSection {
@@ -148,6 +151,7 @@ impl Default for JobsSection {
             backoff_max_seconds: j.backoff_max.as_secs(),
             unattached_media_hours: j.unattached_media_ttl.as_secs() / 3600,
             shutdown_grace_seconds: 30,
+            fan_out_in_post: j.fan_out_in_post,
         }
     }
 }
@@ -328,6 +332,7 @@ impl Config {
             backoff_base: Duration::from_secs(j.backoff_seconds),
             backoff_max: Duration::from_secs(j.backoff_max_seconds.max(j.backoff_seconds)),
             unattached_media_ttl: Duration::from_secs(j.unattached_media_hours.max(1) * 3600),
+            fan_out_in_post: j.fan_out_in_post.max(0),
             ..JobSettings::default()
         };
         let mail = self.mail.settings()?;

@@ -14,6 +14,9 @@ use crate::error::{Result, StoreError};
 use crate::lite::{LiteReaders, LiteRow};
 use crate::script::ScriptQueue;
 
+/// A PostgreSQL connection idle longer than this is pinged before it is handed out.
+const PING_IDLE_AFTER: Duration = Duration::from_secs(5);
+
 /// A value bound to a query in [`Store::explain`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
@@ -127,9 +130,22 @@ impl Store {
     /// Open a database by URL: `sqlite://PATH` (created when missing) or `postgres://…`.
     pub async fn connect(url: &str, opts: &StoreOptions) -> Result<Self> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            // sqlx pings every connection it hands out by default: a second round trip for
+            // each statement run on the pool. Only a connection that sat idle a while is
+            // checked; a server restart otherwise shows as one failed statement per
+            // connection, which sqlx then drops.
             let pool = PgPoolOptions::new()
                 .max_connections(opts.max_connections)
                 .acquire_timeout(Duration::from_secs(10))
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for > PING_IDLE_AFTER {
+                            sqlx::Connection::ping(conn).await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .connect(url)
                 .await?;
             return Ok(Self { db: Db::Postgres(pool) });
@@ -154,7 +170,10 @@ impl Store {
             .pragma("cache_size", "-32000")
             .pragma("temp_store", "memory");
         let writer_cache = format!("-{}", u64::from(opts.writer_cache_mib.max(2)) * 1024);
+        // An embedded file cannot hang up: no ping (a hand-off to sqlx's worker thread) before
+        // each statement.
         let writer = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(1)
             .min_connections(1)
             .connect_with(
@@ -171,6 +190,7 @@ impl Store {
         // Readers map the file instead of copying pages through read(2): the OS page cache is
         // shared by all of them, and a feed query touches many pages.
         let reader = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(opts.max_connections)
             .connect_with(base.read_only(true).pragma("mmap_size", MMAP_SIZE.to_string()))
             .await?;

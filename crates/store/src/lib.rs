@@ -50,7 +50,9 @@ pub use gc::{MediaRemoval, Picture};
 pub use idempotency::IDEMPOTENCY_WINDOW_MS;
 pub use jobs::{JobRow, NewJob};
 pub use media::MediaRow;
-pub use notes::{AUTHOR_FEED, FeedSql, HOME_FEED, NewNote, NoteView, PUBLIC_FEED, TAG_FEED};
+pub use notes::{
+    AUTHOR_FEED, FAN_OUT_FOLLOWERS, FeedSql, HOME_FEED, NewNote, NoteView, PUBLIC_FEED, TAG_FEED,
+};
 pub use notifications::{MarkerRow, NotificationRow};
 pub use page::Page;
 pub use stats::SizeSummary;

@@ -33,6 +33,11 @@ pub struct NewNote {
     pub media_ids: Vec<i64>,
     /// A job enqueued with the note, in its transaction (the translation prefetch).
     pub job: Option<NewJob>,
+    /// The fan-out job, for an author with many followers: when set, the note's transaction
+    /// writes only the author's own home entry and queues this job, which writes the
+    /// followers' entries in batches ([`Store::fan_out_batch`]). When `None`, every
+    /// follower's entry is written with the note.
+    pub fan_out_later: Option<NewJob>,
 }
 
 /// A note joined with what a client shows beside it: its author and the posting app.
@@ -202,6 +207,11 @@ macro_rules! tag_sql {
 }
 pub const TAG_FEED: FeedSql = FeedSql { desc: tag_sql!("DESC"), asc: tag_sql!("ASC") };
 
+/// The next followers a fan-out job writes entries for. $1 author, $2 after this follower,
+/// $3 limit.
+pub const FAN_OUT_FOLLOWERS: &str = "SELECT follower_id FROM follows \
+     WHERE followee_id = $1 AND follower_id > $2 ORDER BY follower_id LIMIT $3";
+
 const NOTE_BY_ID: &str = note_view!("notes n", "n.id = $1", "n.id");
 
 /// The statements that write one note (see [`Store::insert_note`]).
@@ -236,12 +246,21 @@ fn note_steps(script: &mut Script, n: &NewNote) {
          ELSE last_note_at END WHERE id = $1",
         vec![Arg::Int(n.author_id), Arg::Int(n.created_at)],
     );
-    script.push(
-        "INSERT INTO home_entries (owner_id, note_id, author_id) \
-         SELECT follower_id, $1, $2 FROM follows WHERE followee_id = $2 \
-         UNION ALL SELECT $2, $1, $2",
-        vec![Arg::Int(n.id), Arg::Int(n.author_id)],
-    );
+    match &n.fan_out_later {
+        None => script.push(
+            "INSERT INTO home_entries (owner_id, note_id, author_id) \
+             SELECT follower_id, $1, $2 FROM follows WHERE followee_id = $2 \
+             UNION ALL SELECT $2, $1, $2",
+            vec![Arg::Int(n.id), Arg::Int(n.author_id)],
+        ),
+        Some(job) => {
+            script.push(
+                "INSERT INTO home_entries (owner_id, note_id, author_id) VALUES ($2, $1, $2)",
+                vec![Arg::Int(n.id), Arg::Int(n.author_id)],
+            );
+            enqueue_step(script, job);
+        }
+    }
     if let Some(key) = &n.idempotency_key {
         idempotency_steps(script, Keyed::Note, n.author_id, key, n.id, n.created_at);
     }
@@ -300,6 +319,35 @@ impl Store {
             note_steps(&mut script, n);
         }
         self.run_script(script).await.map(drop)
+    }
+
+    /// Write the home entries of up to `limit` followers of `author`, those with ids above
+    /// `after`, for the author's `note`, in one transaction; entries already there stay (a
+    /// fan-out job may run twice, and a follow made since may have brought the note already).
+    /// Returns the last follower written and how many there were: fewer than `limit` means
+    /// the end. A note deleted meanwhile gets no entries.
+    pub async fn fan_out_batch(
+        &self,
+        note: i64,
+        author: i64,
+        after: i64,
+        limit: i64,
+    ) -> Result<Option<(i64, usize)>> {
+        let batch: Vec<(i64,)> = self
+            .read_all(FAN_OUT_FOLLOWERS, &[Arg::Int(author), Arg::Int(after), Arg::Int(limit)])
+            .await?;
+        let Some(&(last,)) = batch.last() else { return Ok(None) };
+        let mut script = Script::default();
+        script.push(
+            "INSERT INTO home_entries (owner_id, note_id, author_id) \
+             SELECT follower_id, $1, $2 FROM follows \
+             WHERE followee_id = $2 AND follower_id > $3 AND follower_id <= $4 \
+             AND EXISTS (SELECT 1 FROM notes WHERE id = $1) \
+             ON CONFLICT DO NOTHING",
+            vec![Arg::Int(note), Arg::Int(author), Arg::Int(after), Arg::Int(last)],
+        );
+        self.run_script(script).await?;
+        Ok(Some((last, batch.len())))
     }
 
     pub async fn note(&self, id: i64) -> Result<Option<NoteView>> {

@@ -18,6 +18,7 @@ conformance!(
     follow_counts_hold_for_many_follows,
     feeds_page_by_id,
     home_feed_follows_the_graph,
+    fan_out_later_fills_home_feeds_in_batches,
     private_notes_stay_with_followers,
     tag_feed,
     delete_removes_everything,
@@ -89,6 +90,7 @@ fn note(n: i64, author: i64, body: &str) -> NewNote {
         idempotency_key: None,
         media_ids: vec![],
         job: None,
+        fan_out_later: None,
     }
 }
 
@@ -290,6 +292,57 @@ async fn home_feed_follows_the_graph(s: &Store) {
     let (ann, bob) =
         (s.account(a.id).await.unwrap().unwrap(), s.account(b.id).await.unwrap().unwrap());
     assert_eq!((ann.following_count, bob.followers_count), (0, 0));
+}
+
+async fn fan_out_later_fills_home_feeds_in_batches(s: &Store) {
+    let star = account(1, "star");
+    s.insert_account(&star).await.unwrap();
+    let fans: Vec<NewAccount> = (0..5).map(|i| account(10 + i, &format!("fan{i}"))).collect();
+    for (i, f) in (0..).zip(&fans) {
+        s.insert_account(f).await.unwrap();
+        assert!(s.follow(f.id, star.id, act(i)).await.unwrap());
+    }
+    let home_ids = |owner: i64| async move {
+        let page = s.home_feed(owner, &Page::newest(20)).await.unwrap();
+        page.into_iter().map(|n| n.id).collect::<Vec<_>>()
+    };
+    let mut post = note(100, star.id, "for my fans");
+    post.fan_out_later = Some(job(1, "fan_out", None, T0));
+    s.insert_note(&post).await.unwrap();
+    // With the note: the author's own entry and the job, no follower's entry yet.
+    assert_eq!(home_ids(star.id).await, [post.id]);
+    assert!(home_ids(fans[0].id).await.is_empty());
+    let queued = s.claim_jobs(T0, 1, T0 + 1_000, 10).await.unwrap();
+    assert_eq!(queued.iter().map(|j| j.kind.as_str()).collect::<Vec<_>>(), ["fan_out"]);
+
+    // A fan who followed again in between already has an entry: it stays, once.
+    s.insert_account(&account(20, "late")).await.unwrap();
+    assert!(s.follow(id(20), star.id, act(20)).await.unwrap());
+    assert_eq!(home_ids(id(20)).await, [post.id], "following brings the recent note");
+
+    // Batches of two over six followers, in follower order: 2, 2, 2, then nothing.
+    let mut after = i64::MIN;
+    let mut sizes = Vec::new();
+    while let Some((last, n)) = s.fan_out_batch(post.id, star.id, after, 2).await.unwrap() {
+        assert!(last > after);
+        after = last;
+        sizes.push(n);
+    }
+    assert_eq!(sizes, [2, 2, 2]);
+    for f in fans.iter().map(|f| f.id).chain([id(20)]) {
+        assert_eq!(home_ids(f).await, [post.id]);
+    }
+    // Run again (a job may run twice): nothing changes, nothing fails.
+    assert_eq!(s.fan_out_batch(post.id, star.id, i64::MIN, 10).await.unwrap(), Some((after, 6)));
+    assert_eq!(home_ids(fans[4].id).await, [post.id]);
+
+    // A note deleted before its fan-out ran writes nothing.
+    let mut gone = note(101, star.id, "deleted at once");
+    gone.fan_out_later = Some(job(2, "fan_out", None, T0));
+    s.insert_note(&gone).await.unwrap();
+    s.delete_note(gone.id).await.unwrap();
+    assert_eq!(s.fan_out_batch(gone.id, star.id, i64::MIN, 10).await.unwrap(), Some((after, 6)));
+    assert_eq!(home_ids(fans[0].id).await, [post.id]);
 }
 
 async fn private_notes_stay_with_followers(s: &Store) {

@@ -70,6 +70,7 @@ async fn the_log_is_started_over_under_constant_writes() {
             idempotency_key: None,
             media_ids: vec![],
             job: None,
+            fan_out_later: None,
         };
         store.insert_note(&note).await.expect("note");
     }

@@ -160,15 +160,17 @@ impl View {
         notes: &[NoteView],
         comments: &[CommentView],
     ) -> Result<Self, ApiError> {
-        let marks = engagement::marks_with_comments(ctx, viewer, notes, comments).await?;
         let ids: Vec<i64> = notes.iter().map(|n| n.id).collect();
         let texts =
             notes.iter().map(|n| n.body.as_str()).chain(comments.iter().map(|c| c.body.as_str()));
-        Ok(View {
-            marks,
-            media: media::of_notes(ctx, &ids).await?,
-            mentioned: notes::mentioned_profiles(ctx, texts).await?,
-        })
+        // Independent reads: on PostgreSQL they go out together, each on its own connection
+        // (SQLite reads run inline, one after the other, either way).
+        let (marks, media, mentioned) = tokio::try_join!(
+            engagement::marks_with_comments(ctx, viewer, notes, comments),
+            media::of_notes(ctx, &ids),
+            notes::mentioned_profiles(ctx, texts),
+        )?;
+        Ok(View { marks, media, mentioned })
     }
 
     /// A post's text as HTML, its mentions linked to the accounts they name.
