@@ -243,39 +243,36 @@ async fn new_notes_are_translated_ahead_for_their_likely_readers() {
     assert_eq!(t.body.text, body.text);
 }
 
+/// `fans` follow `star`, who then posts `text` (as she is after gaining them).
+async fn followed_then_post(ctx: &Ctx, star: i64, fans: &[AccountRow], text: &str) {
+    for fan in fans {
+        nb_app::social::follow(ctx, fan, star).await.unwrap();
+    }
+    let star = accounts::get(ctx, star).await.unwrap();
+    notes::post(ctx, &star, Compose { text: text.to_owned(), ..Compose::default() }).await.unwrap();
+}
+
 #[tokio::test]
 async fn a_much_followed_member_reaches_home_feeds_through_the_fan_out_job() {
     let settings = JobSettings { fan_out_in_post: 2, fan_out_batch: 2, ..JobSettings::default() };
     let w = world(settings).await;
-    let star = member(&w.ctx, "star").await;
-    let fans = [member(&w.ctx, "fan0").await, member(&w.ctx, "fan1").await];
     let ctx = &w.ctx;
+    let star = member(ctx, "star").await;
     let home = |reader: i64| async move {
         let notes = nb_app::feeds::home(ctx, reader, &Page::newest(20)).await.unwrap();
         notes.into_iter().map(|n| n.body).collect::<Vec<_>>()
     };
-    for fan in &fans {
-        nb_app::social::follow(&w.ctx, fan, star.id).await.unwrap();
-    }
     // Two followers: not more than `fan_out_in_post`, so the post writes their entries itself.
-    let star = accounts::get(&w.ctx, star.id).await.unwrap();
-    notes::post(&w.ctx, &star, Compose { text: "hello two".to_owned(), ..Compose::default() })
-        .await
-        .unwrap();
+    let fans = [member(ctx, "fan0").await, member(ctx, "fan1").await];
+    followed_then_post(ctx, star.id, &fans, "hello two").await;
     assert_eq!(home(fans[0].id).await, ["hello two"]);
-    assert_eq!(run(&w.ctx).await.ran(), 0, "no job for a post that fanned out itself");
+    assert_eq!(run(ctx).await.ran(), 0, "no job for a post that fanned out itself");
 
-    let more = [member(&w.ctx, "fan2").await, member(&w.ctx, "fan3").await];
-    for fan in &more {
-        nb_app::social::follow(&w.ctx, fan, star.id).await.unwrap();
-    }
-    let star = accounts::get(&w.ctx, star.id).await.unwrap();
-    notes::post(&w.ctx, &star, Compose { text: "hello four".to_owned(), ..Compose::default() })
-        .await
-        .unwrap();
+    let more = [member(ctx, "fan2").await, member(ctx, "fan3").await];
+    followed_then_post(ctx, star.id, &more, "hello four").await;
     assert_eq!(home(star.id).await, ["hello four", "hello two"], "the author's own at once");
     assert_eq!(home(more[1].id).await, ["hello two"], "the followers' after the job");
-    assert_eq!(run(&w.ctx).await, Pass { done: 1, ..Pass::default() });
+    assert_eq!(run(ctx).await, Pass { done: 1, ..Pass::default() });
     for fan in fans.iter().chain(&more) {
         assert_eq!(home(fan.id).await, ["hello four", "hello two"], "{}", fan.handle);
     }
