@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
 use serde_json::{Value, json};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -32,7 +34,13 @@ impl Drop for Browser {
         if let Some(id) = &self.session {
             end_session(self.port, id);
         }
-        let _ = Command::new("kill").arg("-KILL").arg(format!("-{}", self.driver.id())).status();
+        // The signal goes straight to the group (no kill(1) with a computed argument); a group
+        // id of 0 or 1 would mean our own group or every process, and is never sent.
+        if let Ok(group) = i32::try_from(self.driver.id())
+            && group > 1
+        {
+            let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
