@@ -41,7 +41,7 @@ pub(crate) struct BulkConn {
     load_mode: AtomicBool,
     /// Opened on the first batch: a server that never bulk-loads never opens it.
     conn: Mutex<Option<Open>>,
-    /// Says when the log should be started over (see [`Checkpointer::restart_wanted`]).
+    /// Holds the write gate of the log's restarts (see [`Checkpointer::gate`]).
     checkpointer: Arc<Checkpointer>,
 }
 
@@ -121,13 +121,10 @@ impl BulkConn {
             open.conn.pragma_update(None, "journal_size_limit", log_limit)?;
             open.load_mode = want;
         }
+        let _gate = self.checkpointer.gate();
         let tx = open.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = work(&tx)?;
         tx.commit()?;
-        // After the commit: nothing here may fail the batch (its callers would retry it).
-        if !want && self.checkpointer.restart_wanted() {
-            restart_log(&open.conn, &self.checkpointer);
-        }
         Ok(out)
     }
 
@@ -161,24 +158,5 @@ impl BulkConn {
         // Enough cached statements for every kind of batch.
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
-    }
-}
-
-/// Start the log over (see [`Checkpointer::restart_wanted`]), still holding the sqlx writer so
-/// no sqlx transaction is open to trip over the lock. Without waiting: with a reader still in
-/// the log it gives up at once (the busy handler would sleep whole milliseconds with every
-/// writer queued behind it) and the next batch tries again.
-fn restart_log(conn: &Connection, checkpointer: &Checkpointer) {
-    let restart = conn.busy_timeout(Duration::ZERO).and_then(|()| {
-        conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| r.get::<_, i64>(0))
-    });
-    let waits_again = conn.busy_timeout(BUSY_TIMEOUT);
-    match restart {
-        Ok(0) => checkpointer.restarted(),
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "SQLite log restart failed; retrying later"),
-    }
-    if let Err(e) = waits_again {
-        tracing::error!(error = %e, "the SQLite script connection lost its busy timeout");
     }
 }
