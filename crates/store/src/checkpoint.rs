@@ -104,24 +104,8 @@ impl Drop for Checkpointer {
 }
 
 fn run(path: &std::path::Path, shared: &Shared) {
-    let conn = match Connection::open(path) {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(error = %e, "the SQLite checkpoint thread could not open the database");
-            return;
-        }
-    };
-    // As the writer: a checkpoint syncs the log and then the database file.
-    if let Err(e) = conn
-        .busy_timeout(Duration::from_secs(10))
-        .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"))
-    {
-        tracing::error!(error = %e, "the SQLite checkpoint thread could not set up its connection");
-        return;
-    }
-    // The database file, to sync what a round copied (see `flush`).
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
+    let (conn, file) = match open(path) {
+        Ok(opened) => opened,
         Err(e) => {
             tracing::error!(error = %e, "the SQLite checkpoint thread could not open the database");
             return;
@@ -144,11 +128,13 @@ fn run(path: &std::path::Path, shared: &Shared) {
                 .then(|| shared.gate.lock().unwrap_or_else(PoisonError::into_inner));
             passive_round(&conn)
         };
-        if next != Next::Last {
-            flush(&file);
-        }
         next = match round {
-            Ok((frames, copied)) => catch_up.after_round(next, frames, copied),
+            Ok((frames, copied)) => {
+                if copied > 0 && next != Next::Last {
+                    flush(&file);
+                }
+                catch_up.after_round(next, frames, copied)
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "SQLite checkpoint failed; retrying");
                 Next::Wait
@@ -156,6 +142,16 @@ fn run(path: &std::path::Path, shared: &Shared) {
         };
         stop = shared.stop.lock().unwrap_or_else(PoisonError::into_inner);
     }
+}
+
+/// The thread's connection, set up as the writer's (a checkpoint syncs the log and then the
+/// database file), and the database file, to sync what a round copied (see [`flush`]).
+fn open(path: &std::path::Path) -> std::io::Result<(Connection, std::fs::File)> {
+    let conn = Connection::open(path).map_err(std::io::Error::other)?;
+    conn.busy_timeout(Duration::from_secs(10))
+        .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"))
+        .map_err(std::io::Error::other)?;
+    Ok((conn, std::fs::File::open(path)?))
 }
 
 /// A PASSIVE checkpoint: (frames in the log, frames copied back). It never waits; a reader
