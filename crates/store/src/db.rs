@@ -84,9 +84,10 @@ pub(crate) enum Db {
     Postgres(PgPool),
 }
 
-/// How much of the database file connections map (8 GiB): reads of mapped pages skip read(2)
-/// and share the OS page cache.
-pub(crate) const MMAP_SIZE: i64 = 8 << 30;
+/// How much of the database file connections map (64 GiB of address space, more than any file
+/// here): reads of mapped pages skip read(2) and share the OS page cache. SQLite caps it at
+/// its compile-time `SQLITE_MAX_MMAP_SIZE`, raised to the same in `.cargo/config.toml`.
+pub(crate) const MMAP_SIZE: i64 = 64 << 30;
 
 /// The script connection's `journal_size_limit` (`bulk/lite.rs`): a log it starts over after a
 /// burst is cut back to this size. A log past 16 MiB is started over (`checkpoint.rs`), which
