@@ -127,6 +127,8 @@ impl Default for AccountsSection {
 pub struct JobsSection {
     /// Workers in this process; 0 leaves the jobs to another process.
     pub workers: usize,
+    /// Jobs each worker runs at a time.
+    pub jobs_at_once: usize,
     /// Runs before a failing job becomes a dead letter.
     pub max_attempts: i64,
     /// The first retry's delay; each further one doubles, up to `backoff_max_seconds`.
@@ -146,6 +148,7 @@ impl Default for JobsSection {
         let j = JobSettings::default();
         Self {
             workers: j.workers,
+            jobs_at_once: j.jobs_at_once,
             max_attempts: j.max_attempts,
             backoff_seconds: j.backoff_base.as_secs(),
             backoff_max_seconds: j.backoff_max.as_secs(),
@@ -328,6 +331,7 @@ impl Config {
         anyhow::ensure!(j.backoff_seconds >= 1, "jobs.backoff_seconds must be at least 1");
         let jobs = JobSettings {
             workers: j.workers,
+            jobs_at_once: j.jobs_at_once.max(1),
             max_attempts: j.max_attempts,
             backoff_base: Duration::from_secs(j.backoff_seconds),
             backoff_max: Duration::from_secs(j.backoff_max_seconds.max(j.backoff_seconds)),
