@@ -47,6 +47,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict(what) => AppError::Taken(what),
+            e @ StoreError::Contended(_) => AppError::Unavailable(e.to_string()),
             other => AppError::Store(other),
         }
     }

@@ -9,10 +9,11 @@ use crate::Store;
 use crate::accounts::Profile;
 use crate::db::{Arg, on_read, on_write, placeholders};
 use crate::error::{Result, StoreError};
-use crate::explore::refresh_score;
+use crate::explore::{ADD_COLLECTS, ADD_LIKES};
 use crate::lists::profile_list;
 use crate::notes::{FeedSql, NoteView, note_view};
 use crate::page::Page;
+use crate::script::{Check, Script};
 
 /// Write a notification in the caller's transaction `tx` (see [`NOTIFY_ONCE`]).
 macro_rules! notify {
@@ -114,55 +115,34 @@ const LIKERS: FeedSql = FeedSql {
 impl Store {
     /// Like a note; false when already liked. Notifies the author (not oneself).
     pub async fn like(&self, account: i64, note: i64, act: Act) -> Result<bool> {
-        on_write!(self, |p| {
-            let mut tx = p.begin().await?;
-            let done = sqlx::query(
-                "INSERT INTO likes (account_id, note_id, id, created_at) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(account)
-            .bind(note)
-            .bind(act.id)
-            .bind(act.at)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Ok(false);
-            }
-            let author: Option<(i64,)> = sqlx::query_as(
-                "UPDATE notes SET likes_count = likes_count + 1 WHERE id = $1 RETURNING author_id",
-            )
-            .bind(note)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let (author,) = author.ok_or(StoreError::NotFound)?;
-            refresh_score!(tx, note);
-            notify!(tx, id: act.notification_id, to: author, kind: "favourite", by: account, note: note, at: act.at, comment: None::<i64>);
-            tx.commit().await?;
-            Ok(true)
-        })
+        let mut script = Script::default();
+        script.checked(
+            "INSERT INTO likes (account_id, note_id, id, created_at) SELECT $1, $2, $3, $4 \
+             WHERE EXISTS (SELECT 1 FROM notes WHERE id = $2) ON CONFLICT DO NOTHING",
+            vec![Arg::Int(account), Arg::Int(note), Arg::Int(act.id), Arg::Int(act.at)],
+            Check::EndsUnlessChanged,
+        );
+        script.push(ADD_LIKES, vec![Arg::Int(note), Arg::Int(1)]);
+        notify_author(&mut script, "favourite", account, note, act);
+        if self.run_script(script).await? > 0 {
+            return Ok(true);
+        }
+        match self.note(note).await? {
+            Some(_) => Ok(false),
+            None => Err(StoreError::NotFound),
+        }
     }
 
     /// Undo a like; false when there was none.
     pub async fn unlike(&self, account: i64, note: i64) -> Result<bool> {
-        on_write!(self, |p| {
-            let mut tx = p.begin().await?;
-            let done = sqlx::query("DELETE FROM likes WHERE account_id = $1 AND note_id = $2")
-                .bind(account)
-                .bind(note)
-                .execute(&mut *tx)
-                .await?;
-            if done.rows_affected() == 0 {
-                return Ok(false);
-            }
-            sqlx::query("UPDATE notes SET likes_count = likes_count - 1 WHERE id = $1")
-                .bind(note)
-                .execute(&mut *tx)
-                .await?;
-            refresh_score!(tx, note);
-            tx.commit().await?;
-            Ok(true)
-        })
+        let mut script = Script::default();
+        script.checked(
+            "DELETE FROM likes WHERE account_id = $1 AND note_id = $2",
+            vec![Arg::Int(account), Arg::Int(note)],
+            Check::EndsUnlessChanged,
+        );
+        script.push(ADD_LIKES, vec![Arg::Int(note), Arg::Int(-1)]);
+        Ok(self.run_script(script).await? > 0)
     }
 
     /// The notes a member liked, most recently liked first; `cursor` is the like id.
@@ -298,98 +278,106 @@ impl Store {
     /// Collect a note into `board` (the caller checked the board is the member's). Collecting
     /// again into another board moves it. Returns true when the note was newly collected.
     pub async fn collect(&self, account: i64, note: i64, board: i64, act: Act) -> Result<bool> {
-        on_write!(self, |p| {
-            let mut tx = p.begin().await?;
-            let existing: Option<(i64,)> = sqlx::query_as(
-                "SELECT board_id FROM collects WHERE account_id = $1 AND note_id = $2",
-            )
-            .bind(account)
-            .bind(note)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some((old_board,)) = existing {
-                if old_board != board {
-                    sqlx::query(
-                        "UPDATE collects SET board_id = $3 WHERE account_id = $1 AND note_id = $2",
-                    )
-                    .bind(account)
-                    .bind(note)
-                    .bind(board)
-                    .execute(&mut *tx)
-                    .await?;
-                    for (b, delta) in [(old_board, -1i64), (board, 1)] {
-                        sqlx::query(
-                            "UPDATE boards SET notes_count = notes_count + $2 WHERE id = $1",
-                        )
-                        .bind(b)
-                        .bind(delta)
-                        .execute(&mut *tx)
-                        .await?;
+        // Each script checks in its first step that the collect is still as read: when another
+        // request changed it in between, read again.
+        for _ in 0..RACES {
+            let mut script = Script::default();
+            match self.board_of_collect(account, note).await? {
+                Some(old) if old == board => return Ok(false),
+                Some(old) => {
+                    script.checked(
+                        "UPDATE collects SET board_id = $3 \
+                         WHERE account_id = $1 AND note_id = $2 AND board_id = $4",
+                        vec![Arg::Int(account), Arg::Int(note), Arg::Int(board), Arg::Int(old)],
+                        Check::EndsUnlessChanged,
+                    );
+                    script.push(ADD_TO_BOARD, vec![Arg::Int(old), Arg::Int(-1)]);
+                    script.push(ADD_TO_BOARD, vec![Arg::Int(board), Arg::Int(1)]);
+                    if self.run_script(script).await? > 0 {
+                        return Ok(false);
                     }
                 }
-                tx.commit().await?;
-                return Ok(false);
+                None => {
+                    script.checked(
+                        "INSERT INTO collects (account_id, note_id, id, board_id, created_at) \
+                         SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM notes WHERE id = $2) \
+                         ON CONFLICT DO NOTHING",
+                        vec![
+                            Arg::Int(account),
+                            Arg::Int(note),
+                            Arg::Int(act.id),
+                            Arg::Int(board),
+                            Arg::Int(act.at),
+                        ],
+                        Check::EndsUnlessChanged,
+                    );
+                    script.push(ADD_TO_BOARD, vec![Arg::Int(board), Arg::Int(1)]);
+                    script.push(ADD_COLLECTS, vec![Arg::Int(note), Arg::Int(1)]);
+                    notify_author(&mut script, "collect", account, note, act);
+                    if self.run_script(script).await? > 0 {
+                        return Ok(true);
+                    }
+                    if self.note(note).await?.is_none() {
+                        return Err(StoreError::NotFound);
+                    }
+                    // Collected by a concurrent request (a double tap): read again.
+                }
             }
-            // A concurrent first collect (a double tap) may have won: then this one is a no-op.
-            let inserted = sqlx::query(
-                "INSERT INTO collects (account_id, note_id, id, board_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            )
-            .bind(account)
-            .bind(note)
-            .bind(act.id)
-            .bind(board)
-            .bind(act.at)
-            .execute(&mut *tx)
-            .await?;
-            if inserted.rows_affected() == 0 {
-                return Ok(false);
-            }
-            sqlx::query("UPDATE boards SET notes_count = notes_count + 1 WHERE id = $1")
-                .bind(board)
-                .execute(&mut *tx)
-                .await?;
-            let author: Option<(i64,)> = sqlx::query_as(
-                "UPDATE notes SET collects_count = collects_count + 1 WHERE id = $1 \
-                 RETURNING author_id",
-            )
-            .bind(note)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let (author,) = author.ok_or(StoreError::NotFound)?;
-            refresh_score!(tx, note);
-            notify!(tx, id: act.notification_id, to: author, kind: "collect", by: account, note: note, at: act.at, comment: None::<i64>);
-            tx.commit().await?;
-            Ok(true)
-        })
+        }
+        Err(StoreError::Contended("the collect"))
     }
 
     /// Take a note out of the member's boards; false when it was not collected.
     pub async fn uncollect(&self, account: i64, note: i64) -> Result<bool> {
-        on_write!(self, |p| {
-            let mut tx = p.begin().await?;
-            let board: Option<(i64,)> = sqlx::query_as(
-                "DELETE FROM collects WHERE account_id = $1 AND note_id = $2 RETURNING board_id",
-            )
-            .bind(account)
-            .bind(note)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some((board,)) = board else { return Ok(false) };
-            sqlx::query("UPDATE boards SET notes_count = notes_count - 1 WHERE id = $1")
-                .bind(board)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("UPDATE notes SET collects_count = collects_count - 1 WHERE id = $1")
-                .bind(note)
-                .execute(&mut *tx)
-                .await?;
-            refresh_score!(tx, note);
-            tx.commit().await?;
-            Ok(true)
-        })
+        for _ in 0..RACES {
+            let Some(board) = self.board_of_collect(account, note).await? else {
+                return Ok(false);
+            };
+            let mut script = Script::default();
+            script.checked(
+                "DELETE FROM collects WHERE account_id = $1 AND note_id = $2 AND board_id = $3",
+                vec![Arg::Int(account), Arg::Int(note), Arg::Int(board)],
+                Check::EndsUnlessChanged,
+            );
+            script.push(ADD_TO_BOARD, vec![Arg::Int(board), Arg::Int(-1)]);
+            script.push(ADD_COLLECTS, vec![Arg::Int(note), Arg::Int(-1)]);
+            if self.run_script(script).await? > 0 {
+                return Ok(true);
+            }
+        }
+        Err(StoreError::Contended("the collect"))
     }
 }
+
+/// Times a collect or uncollect reads the member's collect again after another request changed
+/// it between the read and the write.
+const RACES: usize = 3;
+
+/// $1 board, $2 change.
+const ADD_TO_BOARD: &str = "UPDATE boards SET notes_count = notes_count + $2 WHERE id = $1";
+
+/// Notify a note's author of `kind` by `actor`, once (see [`NOTIFY_ONCE`]; the recipient is
+/// read in the statement).
+fn notify_author(script: &mut Script, kind: &str, actor: i64, note: i64, act: Act) {
+    script.push(
+        NOTIFY_AUTHOR_ONCE,
+        vec![
+            Arg::Int(act.notification_id),
+            Arg::Text(kind.to_owned()),
+            Arg::Int(actor),
+            Arg::Int(act.at),
+            Arg::Int(note),
+        ],
+    );
+}
+
+/// [`NOTIFY_ONCE`] to the author of note $5: $1 id, $2 kind, $3 actor, $4 at.
+pub const NOTIFY_AUTHOR_ONCE: &str = "INSERT INTO notifications \
+    (id, recipient_id, kind, actor_id, note_id, created_at, comment_id) \
+    SELECT $1, n.author_id, $2, $3, n.id, $4, CAST(NULL AS BIGINT) FROM notes n \
+    WHERE n.id = $5 AND n.author_id <> $3 AND NOT EXISTS (SELECT 1 FROM notifications x \
+    WHERE x.actor_id = $3 AND x.recipient_id = n.author_id AND x.kind = $2 \
+    AND COALESCE(x.note_id, 0) = n.id AND COALESCE(x.comment_id, 0) = 0)";
 
 /// Insert a notification unless the same one exists or it would go to the actor themself.
 /// $1 id, $2 recipient, $3 kind, $4 actor, $5 note, $6 at, $7 comment.

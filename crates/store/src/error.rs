@@ -18,6 +18,9 @@ pub enum StoreError {
     /// From the SQLite connection of the bulk writes (rusqlite).
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// Other requests kept changing what a write depends on (the same member's collect, say).
+    #[error("{0} kept changing while it was written; try again")]
+    Contended(&'static str),
     /// A blocking database call was cancelled (the runtime is shutting down).
     #[error("the database call was cancelled")]
     Cancelled,

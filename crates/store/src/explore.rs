@@ -15,6 +15,27 @@ pub fn explore_score(created_at: i64, likes: i64, collects: i64, comments: i64) 
     created_at as f64 / TIME_SCALE_MS + engagement.ln_1p()
 }
 
+/// Adds $2 to a note's likes and scores it afresh: `nb_explore_score` is [`explore_score`] as
+/// an SQL function (registered on the SQLite script connection, see [`register_score`]; made
+/// by a migration on PostgreSQL). $1 note, $2 change.
+pub(crate) const ADD_LIKES: &str = "UPDATE notes SET likes_count = likes_count + $2, \
+     explore_score = nb_explore_score(created_at, likes_count + $2, collects_count, comments_count) \
+     WHERE id = $1";
+
+/// As [`ADD_LIKES`], for collects.
+pub(crate) const ADD_COLLECTS: &str = "UPDATE notes SET collects_count = collects_count + $2, \
+     explore_score = nb_explore_score(created_at, likes_count, collects_count + $2, comments_count) \
+     WHERE id = $1";
+
+/// Make [`explore_score`] callable as `nb_explore_score` on `conn`.
+pub(crate) fn register_score(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("nb_explore_score", 4, flags, |f| {
+        Ok(explore_score(f.get(0)?, f.get(1)?, f.get(2)?, f.get(3)?))
+    })
+}
+
 /// Public notes ranked by score, after the cursor (score, id). $1 score, $2 id, $3 limit.
 pub const EXPLORE_FEED: FeedSql = FeedSql {
     desc: note_view!(

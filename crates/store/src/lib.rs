@@ -43,7 +43,7 @@ pub use bulk::{BulkCollect, BulkEdge, BulkNotice, HomeEntry};
 pub use comments::{CommentNotice, CommentView, NewComment, THREAD_LIMIT};
 pub use confirmations::EmailConfirmation;
 pub use db::{Arg, Backend, Store, StoreOptions};
-pub use engagement::{Act, BoardRow, ListedProfile, NOTIFY_ONCE, ViewerMarks};
+pub use engagement::{Act, BoardRow, ListedProfile, NOTIFY_AUTHOR_ONCE, NOTIFY_ONCE, ViewerMarks};
 pub use error::StoreError;
 pub use explore::{EXPLORE_FEED, explore_score};
 pub use gc::{MediaRemoval, Picture};

@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use sqlx::FromRow;
 
 use crate::Store;
-use crate::db::{Arg, on_write, placeholders};
+use crate::db::{Arg, placeholders};
 use crate::error::Result;
+use crate::script::{Check, Script};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct MediaRow {
@@ -60,23 +61,26 @@ impl Store {
         self.read_first(&sql, &[Arg::Int(id)]).await
     }
 
-    /// Set a medium's alt text; false when it is not the owner's.
+    /// Set a medium's alt text; false when it is not the owner's. The note it is attached to,
+    /// if any, counts a media change (`notes.media_rev`).
     pub async fn set_media_description(
         &self,
         id: i64,
         owner: i64,
         description: &str,
     ) -> Result<bool> {
-        let n = on_write!(self, |p| sqlx::query(
-            "UPDATE media SET description = $3 WHERE id = $1 AND owner_id = $2"
-        )
-        .bind(id)
-        .bind(owner)
-        .bind(description)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(n > 0)
+        let mut script = Script::default();
+        script.checked(
+            "UPDATE media SET description = $3 WHERE id = $1 AND owner_id = $2",
+            vec![Arg::Int(id), Arg::Int(owner), Arg::Text(description.to_owned())],
+            Check::EndsUnlessChanged,
+        );
+        script.push(
+            "UPDATE notes SET media_rev = media_rev + 1 \
+             WHERE id = (SELECT note_id FROM media WHERE id = $1)",
+            vec![Arg::Int(id)],
+        );
+        Ok(self.run_script(script).await? > 0)
     }
 
     /// The media of these notes, by note, in position order.

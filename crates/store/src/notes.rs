@@ -58,6 +58,8 @@ pub struct NoteView {
     pub comments_count: i64,
     /// The stored Explore score (see `explore`).
     pub explore_score: f64,
+    /// Bumped whenever the note's attached media change (see migration 0018 on SQLite).
+    pub media_rev: i64,
     pub app_name: Option<String>,
     pub app_website: Option<String>,
     #[sqlx(flatten)]
@@ -66,7 +68,7 @@ pub struct NoteView {
 
 crate::lite::lite_row!(NoteView {
     cursor, id, author_id, title, body, visibility, language, created_at, likes_count,
-    collects_count, comments_count, explore_score, app_name, app_website,
+    collects_count, comments_count, explore_score, media_rev, app_name, app_website,
 } flatten author_cols: AuthorColumns);
 
 impl NoteView {
@@ -90,6 +92,7 @@ impl NoteView {
             collects_count,
             comments_count,
             explore_score: _,
+            media_rev,
             app_name,
             app_website,
             author_cols,
@@ -104,8 +107,13 @@ impl NoteView {
                 &other.language,
                 &other.created_at,
             )
-            && (likes_count, collects_count, comments_count)
-                == (&other.likes_count, &other.collects_count, &other.comments_count)
+            && (likes_count, collects_count, comments_count, media_rev)
+                == (
+                    &other.likes_count,
+                    &other.collects_count,
+                    &other.comments_count,
+                    &other.media_rev,
+                )
             && (app_name, app_website, author_cols)
                 == (&other.app_name, &other.app_website, &other.author_cols)
     }
@@ -120,7 +128,7 @@ macro_rules! note_view {
             "SELECT ",
             $cursor,
             " AS cursor, n.id, n.author_id, n.title, n.body, n.visibility, n.language, n.created_at, \
-             n.likes_count, n.collects_count, n.comments_count, n.explore_score, \
+             n.likes_count, n.collects_count, n.comments_count, n.explore_score, n.media_rev, \
              ap.name AS app_name, ap.website AS app_website, \
              a.handle AS a_handle, a.display_name AS a_display_name, a.bio AS a_bio, \
              a.home_region AS a_home_region, a.languages AS a_languages, a.role AS a_role, \

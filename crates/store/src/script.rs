@@ -32,6 +32,9 @@ pub(crate) enum Check {
     Unique(&'static str),
     /// It must change exactly one row, else the media upload is not the author's to attach.
     AttachesMedia(i64),
+    /// When it changes no row, the script ends there, its earlier steps kept (a like that
+    /// exists already writes no counter and no notification).
+    EndsUnlessChanged,
 }
 
 #[derive(Debug)]
@@ -88,8 +91,10 @@ impl Script {
                 }
             };
             let changed = u64::try_from(changed).unwrap_or(u64::MAX);
-            step.check.changed(changed)?;
             total += changed;
+            if !step.check.goes_on(changed)? {
+                break;
+            }
         }
         Ok(total)
     }
@@ -107,18 +112,22 @@ impl Script {
                     });
                 }
             };
-            step.check.changed(changed)?;
             total += changed;
+            if !step.check.goes_on(changed)? {
+                break;
+            }
         }
         Ok(total)
     }
 }
 
 impl Check {
-    fn changed(self, rows: u64) -> Result<()> {
+    /// Whether the script goes on after a step that changed `rows`; an error fails it.
+    fn goes_on(self, rows: u64) -> Result<bool> {
         match self {
             Check::AttachesMedia(media) if rows != 1 => Err(StoreError::MediaUnavailable(media)),
-            _ => Ok(()),
+            Check::EndsUnlessChanged => Ok(rows > 0),
+            _ => Ok(true),
         }
     }
 }

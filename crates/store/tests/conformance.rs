@@ -420,7 +420,11 @@ async fn likes_keep_counts_and_notify_once(s: &Store) {
     assert!(s.unlike(bob, n).await.unwrap());
     assert!(!s.unlike(bob, n).await.unwrap());
     assert!(s.like(bob, n, act(4)).await.unwrap());
-    assert_eq!(s.note(n).await.unwrap().unwrap().likes_count, 2);
+    let v = s.note(n).await.unwrap().unwrap();
+    assert_eq!(v.likes_count, 2);
+    // Scored in SQL (on PostgreSQL through `ln`, not `ln_1p`: equal to rounding).
+    let score = nb_store::explore_score(v.created_at, 2, 0, 0);
+    assert!((v.explore_score - score).abs() < 1e-9, "{} against {score}", v.explore_score);
     let notes = s.notifications(ann, None, &Page::newest(20)).await.unwrap();
     assert_eq!(notes.len(), 1, "one notification for bob's like, none for ann's own");
     assert_eq!(
@@ -645,6 +649,12 @@ async fn media_attach_once_in_order(s: &Store) {
         by_note[&with_photos.id].iter().map(|m| (m.id, m.position)).collect();
     assert_eq!(attached, [(id(31), 0), (id(30), 1)]);
     assert_eq!(s.media(id(30)).await.unwrap().unwrap().phash, -1_234_567_890_123);
+    // A changed alt text counts on the note it is attached to (status memos check this).
+    let rev = |v: Option<nb_store::NoteView>| v.unwrap().media_rev;
+    assert_eq!(rev(s.note(with_photos.id).await.unwrap()), 0);
+    assert!(s.set_media_description(id(31), ann, "锅底 broth").await.unwrap());
+    assert!(!s.set_media_description(id(31), bob, "not mine").await.unwrap());
+    assert_eq!(rev(s.note(with_photos.id).await.unwrap()), 1);
     // Attached media and another member's media cannot be attached; nothing is written then.
     let mut again = note(41, ann, "reuse");
     again.media_ids = vec![id(30)];

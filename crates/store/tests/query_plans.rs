@@ -9,7 +9,8 @@ mod common;
 
 use nb_store::{
     AUTHOR_FEED, Act, Arg, Backend, BulkNotice, EXPLORE_FEED, FAN_OUT_FOLLOWERS, FeedSql,
-    HOME_FEED, NOTIFY_ONCE, NewAccount, NewComment, NewNote, PUBLIC_FEED, Store, TAG_FEED,
+    HOME_FEED, NOTIFY_AUTHOR_ONCE, NOTIFY_ONCE, NewAccount, NewComment, NewNote, PUBLIC_FEED,
+    Store, TAG_FEED,
 };
 
 conformance!(feed_queries_are_index_range_scans, notification_check_finds_the_pair);
@@ -219,4 +220,10 @@ async fn notification_check_finds_the_pair(s: &Store) {
         assert!(!text.contains("notifications_by_comment"), "{text}");
         assert!(!text.contains("notifications_by_note"), "{text}");
     }
+    // The same check for a like's or collect's notice, its recipient read from the note.
+    let args = [Int(1), Text("favourite".into()), Int(7), Int(T0), Int((T0 + 8) << 16)];
+    let text = s.explain(NOTIFY_AUTHOR_ONCE, &args).await.unwrap().join("\n");
+    assert!(text.contains("notifications_by_actor"), "{text}");
+    assert!(!text.contains("notifications_by_comment"), "{text}");
+    assert!(!text.contains("notifications_by_note"), "{text}");
 }

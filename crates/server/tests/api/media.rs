@@ -102,6 +102,22 @@ async fn upload_attach_and_serve() {
         )
         .await;
     assert_eq!(res.status(), 200);
+    let redraft: Value = res.json().await.unwrap();
+    let redraft_url = format!("/api/v1/statuses/{}", redraft["id"].as_str().unwrap());
+    // The alt text of a photo as a status shows it, in the note and in a feed page.
+    let alt_shown = |status: &Value| {
+        let media = status["media_attachments"].as_array().unwrap();
+        let photo = media.iter().find(|m| m["id"] == ids[0].as_str()).unwrap();
+        photo["description"].as_str().unwrap().to_owned()
+    };
+    let first_page = |page: Value| page.as_array().unwrap()[0].clone();
+    for _ in 0..2 {
+        // Twice: the second is served from the status memo.
+        let note: Value = app.get(&ann.token, &redraft_url).await.json().await.unwrap();
+        assert_eq!(alt_shown(&note), "两张照片 alt");
+        let page = app.get(&ann.token, "/api/v1/timelines/home").await.json().await.unwrap();
+        assert_eq!(alt_shown(&first_page(page)), "两张照片 alt");
+    }
     // Attached media cannot be attached again.
     let res = app
         .post_json(
@@ -124,6 +140,10 @@ async fn upload_attach_and_serve() {
         .await
         .unwrap();
     assert_eq!(m["description"], "new alt");
+    let note: Value = app.get(&ann.token, &redraft_url).await.json().await.unwrap();
+    assert_eq!(alt_shown(&note), "new alt", "a changed alt text is not served stale");
+    let page = app.get(&ann.token, "/api/v1/timelines/home").await.json().await.unwrap();
+    assert_eq!(alt_shown(&first_page(page)), "new alt");
     let bob = app.member("bob").await;
     expect_error(app.get(&bob.token, &format!("/api/v1/media/{}", ids[0])).await, 404).await;
     let missing = app.http.get(app.url("/media/aa/bb/nothing.jpg")).send().await.unwrap();

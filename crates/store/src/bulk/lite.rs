@@ -157,6 +157,7 @@ impl BulkConn {
         conn.pragma_update(None, "mmap_size", crate::db::MMAP_SIZE)?;
         // Enough cached statements for every kind of batch.
         conn.set_prepared_statement_cache_capacity(64);
+        crate::explore::register_score(&conn)?;
         Ok(conn)
     }
 }

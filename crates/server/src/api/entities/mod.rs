@@ -160,7 +160,18 @@ impl View {
         notes: &[NoteView],
         comments: &[CommentView],
     ) -> Result<Self, ApiError> {
-        let ids: Vec<i64> = notes.iter().map(|n| n.id).collect();
+        Self::load_media_unless(ctx, viewer, notes, comments, |_| false).await
+    }
+
+    /// [`View::load`] without the media of the notes `known` picks (the caller has them).
+    pub async fn load_media_unless(
+        ctx: &Ctx,
+        viewer: Option<i64>,
+        notes: &[NoteView],
+        comments: &[CommentView],
+        known: impl Fn(i64) -> bool,
+    ) -> Result<Self, ApiError> {
+        let ids: Vec<i64> = notes.iter().map(|n| n.id).filter(|&n| !known(n)).collect();
         let texts =
             notes.iter().map(|n| n.body.as_str()).chain(comments.iter().map(|c| c.body.as_str()));
         // Independent reads: on PostgreSQL they go out together, each on its own connection

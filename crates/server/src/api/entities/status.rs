@@ -276,8 +276,9 @@ pub async fn statuses(
     base: &str,
     notes: &[NoteView],
 ) -> Result<RawJson, ApiError> {
-    let view = View::load(&s.ctx, viewer, notes, &[]).await?;
-    s.statuses.page(base, notes, &view).map(RawJson).map_err(serialise_failed)
+    let kept = s.statuses.kept(base, notes);
+    let view = View::load_media_unless(&s.ctx, viewer, notes, &[], |n| kept.has(n)).await?;
+    s.statuses.page(base, notes, &view, &kept).map(RawJson).map_err(serialise_failed)
 }
 
 /// One status as `viewer` sees it.
@@ -287,8 +288,10 @@ pub async fn status_for(
     base: &str,
     note: &NoteView,
 ) -> Result<RawJson, ApiError> {
-    let view = View::load(&s.ctx, viewer, std::slice::from_ref(note), &[]).await?;
-    s.statuses.one(base, note, &view).map(RawJson).map_err(serialise_failed)
+    let notes = std::slice::from_ref(note);
+    let kept = s.statuses.kept(base, notes);
+    let view = View::load_media_unless(&s.ctx, viewer, notes, &[], |n| kept.has(n)).await?;
+    s.statuses.one(base, note, &view, &kept).map(RawJson).map_err(serialise_failed)
 }
 
 /// The view of a list of posts (notes or comments).
