@@ -84,9 +84,10 @@ pub(crate) enum Db {
     Postgres(PgPool),
 }
 
-/// How much of the database file connections map (64 GiB of address space, more than any file
-/// here): reads of mapped pages skip read(2) and share the OS page cache. SQLite caps it at
-/// its compile-time `SQLITE_MAX_MMAP_SIZE`, raised to the same in `.cargo/config.toml`.
+/// How much of the database file the script connection maps (64 GiB of address space, more
+/// than any file here): reads of mapped pages skip read(2) and share the OS page cache. SQLite
+/// caps it at its compile-time `SQLITE_MAX_MMAP_SIZE`, raised to the same in
+/// `.cargo/config.toml`.
 pub(crate) const MMAP_SIZE: i64 = 64 << 30;
 
 /// The script connection's `journal_size_limit` (`bulk/lite.rs`): a log it starts over after a
@@ -183,18 +184,18 @@ impl Store {
                     .create_if_missing(true)
                     .pragma("cache_size", writer_cache)
                     .pragma("wal_autocheckpoint", WRITER_AUTOCHECKPOINT.to_string())
-                    // Pages the writer only reads come straight from the mapping: it reloads
-                    // its page cache whenever the other writing connection (`bulk/lite.rs`)
-                    // committed.
-                    .pragma("mmap_size", MMAP_SIZE.to_string()),
+                    // Not mapped, as the readers below: it sees the script connection's commits.
+                    .pragma("mmap_size", "0"),
             )
             .await?;
-        // Readers map the file instead of copying pages through read(2): the OS page cache is
-        // shared by all of them, and a feed query touches many pages.
+        // Not mapped: a WAL connection that begins a read after another connection's commit
+        // unmaps the whole file, and under posting (translation prefetches read here) those
+        // `munmap`s and the page faults after them were 5 % of the server's CPU (see
+        // `lite.rs`). Only the script connection, which sees few commits but its own, maps it.
         let reader = SqlitePoolOptions::new()
             .test_before_acquire(false)
             .max_connections(opts.max_connections)
-            .connect_with(base.read_only(true).pragma("mmap_size", MMAP_SIZE.to_string()))
+            .connect_with(base.read_only(true).pragma("mmap_size", "0"))
             .await?;
         let checkpointer = Arc::new(
             Checkpointer::start(path.to_owned())
