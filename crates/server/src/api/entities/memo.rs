@@ -4,20 +4,21 @@
 //! A feed page is 20 notes of about 4 KB of JSON each. Serialising them (the text rendered to
 //! HTML, URLs, timestamps, escaping) cost the server about a third of its CPU under feed load,
 //! more than its database reads. The memo keeps each note's JSON beside everything it was built
-//! from: the note's row as just read (its counters and its author's profile included), its
-//! media and the base URL. A lookup compares all of them with the fresh rows, so a new like or
-//! a changed avatar is never served stale; only the viewer's own marks (`favourited`,
-//! `bookmarked`) are written in per request. Notes that may mention someone (an '@' in title
-//! or text) are not kept: their HTML depends on which of the mentioned accounts exist.
+//! from: the note's row as just read (its counters and its author's profile included) and the
+//! base URL. A lookup compares both with the fresh row, so a new like or a changed avatar is
+//! never served stale; only the viewer's own marks (`favourited`, `bookmarked`) are written in
+//! per request. Notes that may mention someone (an '@' in title or text) are not kept: their
+//! HTML depends on which of the mentioned accounts exist.
 //!
-//! The media of a kept note are not read again ([`Kept`]): the note's row counts changes to
-//! them (`media_rev`), so an equal row means equal media. Reading them for every note of every
-//! page had become the largest part of a home feed request (28 % of the server's CPU).
+//! The row also stands for the note's media: it counts changes to them (`media_rev`), so an
+//! equal row means equal media, and the media of a kept note are not read at all ([`Kept`]).
+//! Reading them for every note of every page, to compare, had become the largest part of a
+//! home feed request (28 % of the server's CPU).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use nb_app::{MediaRow, NoteView};
+use nb_app::NoteView;
 
 use super::View;
 use super::status::status;
@@ -46,7 +47,6 @@ struct Generations {
 struct Entry {
     base: String,
     note: NoteView,
-    media: Vec<MediaRow>,
     /// The status without the values of `favourited` and `bookmarked`, which go in at these
     /// offsets.
     json: Vec<u8>,
@@ -130,23 +130,15 @@ impl StatusMemo {
         if n.title.contains('@') || n.body.contains('@') {
             return serde_json::to_writer(out, &status(base, n, view));
         }
-        let media = view.media.get(&n.id).map_or(&[][..], Vec::as_slice);
-        let fresh =
-            self.get(n.id).filter(|e| e.base == base && e.note.shows_same(n) && e.media == media);
-        let entry = match fresh {
-            Some(e) => e,
-            None => {
-                let json = serde_json::to_vec(&status(base, n, view))?;
-                let Some(entry) = Entry::new(base, n, media, &json) else {
-                    out.extend_from_slice(&json);
-                    return Ok(());
-                };
-                let entry = Arc::new(entry);
-                self.put(n.id, Arc::clone(&entry));
-                entry
+        // Not kept when `kept` was taken: serialise it and keep it.
+        let json = serde_json::to_vec(&status(base, n, view))?;
+        match Entry::new(base, n, &json) {
+            Some(entry) => {
+                entry.write(out, marks.0, marks.1);
+                self.put(n.id, Arc::new(entry));
             }
-        };
-        entry.write(out, marks.0, marks.1);
+            None => out.extend_from_slice(&json),
+        }
         Ok(())
     }
 
@@ -171,7 +163,7 @@ impl StatusMemo {
 
 impl Entry {
     /// Cut the two marks' values out of `json`; `None` if either key is missing.
-    fn new(base: &str, note: &NoteView, media: &[MediaRow], json: &[u8]) -> Option<Self> {
+    fn new(base: &str, note: &NoteView, json: &[u8]) -> Option<Self> {
         // Keys in the text are escaped (`\"`), so the first unescaped match is the field.
         let (f_start, f_end) = value_at(json, FAVOURITED)?;
         let (b_start, b_end) = value_at(json, BOOKMARKED)?;
@@ -186,7 +178,6 @@ impl Entry {
         Some(Entry {
             base: base.to_owned(),
             note: note.clone(),
-            media: media.to_vec(),
             json: cut,
             favourited_at: f_start,
             bookmarked_at,
