@@ -29,7 +29,7 @@ pub struct BenchArgs {
     /// Connections (virtual users), the same in every phase.
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
-    /// A phase (ceiling, home, explore, public, note, post, mix) or `all`.
+    /// A phase (ceiling, home, explore, public, tag, status, note, post, mix) or `all`.
     #[arg(long, default_value = "all")]
     scenario: String,
     /// Seconds of unmeasured load before each phase.

@@ -153,6 +153,10 @@ impl Fixture {
                 let tag = Self::pick(&self.tags, rng);
                 self.get(token, &format!("/api/v1/timelines/tag/{tag}?limit=20")).await
             }
+            Action::Status => {
+                let id = Self::pick(&self.notes, rng);
+                self.get(token, &format!("/api/v1/statuses/{id}")).await
+            }
             Action::Note => {
                 let id = Self::pick(&self.notes, rng);
                 self.get(token, &format!("/api/v1/statuses/{id}")).await

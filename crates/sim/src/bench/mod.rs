@@ -26,7 +26,11 @@ pub enum Scenario {
     Home,
     Explore,
     Public,
-    /// A note page: the status and its comments.
+    /// A tag's feed.
+    Tag,
+    /// One note alone (`GET /api/v1/statuses/:id`), as Lemmy's "one post" figure is measured.
+    Status,
+    /// A note page as a client shows it: the status, then its comments (two requests).
     Note,
     /// Posting a text note.
     Post,
@@ -35,10 +39,12 @@ pub enum Scenario {
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 6] = [
+    pub const ALL: [Scenario; 8] = [
         Scenario::Home,
         Scenario::Explore,
         Scenario::Public,
+        Scenario::Tag,
+        Scenario::Status,
         Scenario::Note,
         Scenario::Post,
         Scenario::Mix,
@@ -50,6 +56,8 @@ impl Scenario {
             Scenario::Home => "home",
             Scenario::Explore => "explore",
             Scenario::Public => "public",
+            Scenario::Tag => "tag",
+            Scenario::Status => "status",
             Scenario::Note => "note",
             Scenario::Post => "post",
             Scenario::Mix => "mix",
@@ -69,6 +77,7 @@ pub enum Action {
     Explore,
     Public,
     Tag,
+    Status,
     Note,
     Like,
     Collect,
@@ -85,6 +94,7 @@ impl Action {
             Action::Explore => "explore",
             Action::Public => "public",
             Action::Tag => "tag",
+            Action::Status => "status",
             Action::Note => "note",
             Action::Like => "like",
             Action::Collect => "collect",
@@ -115,6 +125,8 @@ fn pick(scenario: Scenario, rng: &mut ChaCha8Rng) -> Action {
         Scenario::Home => Action::Home,
         Scenario::Explore => Action::Explore,
         Scenario::Public => Action::Public,
+        Scenario::Tag => Action::Tag,
+        Scenario::Status => Action::Status,
         Scenario::Note => Action::Note,
         Scenario::Post => Action::PostText,
         Scenario::Mix => {
