@@ -29,7 +29,8 @@ pub struct BenchArgs {
     /// Connections (virtual users), the same in every phase.
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
-    /// A phase (ceiling, home, explore, public, tag, status, note, post, mix) or `all`.
+    /// Phases, comma-separated (home, explore, public, tag, status, note, post, mix), or `all`;
+    /// the ceiling runs first in every run.
     #[arg(long, default_value = "all")]
     scenario: String,
     /// Seconds of unmeasured load before each phase.
@@ -49,7 +50,13 @@ pub struct BenchArgs {
 pub async fn run(cfg: Config, at: &Location, args: BenchArgs) -> Result<()> {
     let scenarios: Vec<Scenario> = match args.scenario.as_str() {
         "all" => Scenario::ALL.to_vec(),
-        name => vec![Scenario::parse(name).with_context(|| format!("unknown scenario {name:?}"))?],
+        names => names
+            .split(',')
+            .map(|name| {
+                Scenario::parse(name.trim())
+                    .with_context(|| format!("unknown scenario {:?}", name.trim()))
+            })
+            .collect::<Result<_>>()?,
     };
     anyhow::ensure!(args.concurrency >= 1 && args.concurrency <= 1024, "--concurrency 1 to 1024");
     anyhow::ensure!(args.duration >= 1 && args.duration <= 3600, "--duration 1 to 3600 seconds");

@@ -386,7 +386,7 @@ async fn bench_spawns_a_server_and_writes_a_report() {
             "--concurrency",
             "4",
             "--scenario",
-            "mix",
+            "tag,status,mix",
             "--out",
             out_dir.to_str().unwrap(),
         ],
@@ -403,12 +403,14 @@ async fn bench_spawns_a_server_and_writes_a_report() {
     assert!(report["machine"]["cores"].as_u64().unwrap() >= 1);
     let phases = report["phases"].as_array().unwrap();
     let names: Vec<&str> = phases.iter().map(|p| p["scenario"].as_str().unwrap()).collect();
-    assert_eq!(names, ["ceiling", "mix"]);
+    assert_eq!(names, ["ceiling", "tag", "status", "mix"]);
     for p in phases {
         assert!(p["requests"].as_u64().unwrap() > 0, "{p}");
         assert_eq!(p["errors"], 0, "every request of the mix succeeds: {p}");
     }
-    let mix: Vec<&str> = phases[1]["endpoints"]
+    assert_eq!(phases[1]["endpoints"][0]["action"], "tag");
+    assert_eq!(phases[2]["endpoints"][0]["action"], "status");
+    let mix: Vec<&str> = phases[3]["endpoints"]
         .as_array()
         .unwrap()
         .iter()
