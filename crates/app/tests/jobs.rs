@@ -1,5 +1,5 @@
 //! The outbox's workers against a real SQLite database and a real blob directory: blob release,
-//! pruning, retries with backoff, dead letters, replay, and stopping.
+//! pruning, retries with backoff, dead letters, replay, stopping, and jobs running side by side.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -276,4 +276,101 @@ async fn a_much_followed_member_reaches_home_feeds_through_the_fan_out_job() {
     for fan in fans.iter().chain(&more) {
         assert_eq!(home(fan.id).await, ["hello four", "hello two"], "{}", fan.handle);
     }
+}
+
+/// An OpenAI-compatible endpoint on loopback that holds every request until `side_by_side`
+/// are open at once (or 10 s have passed), then answers each 503, so the chain falls back to
+/// the glossary. Returns its base URL and the most requests it saw open at once.
+async fn holding_endpoint(side_by_side: usize) -> (String, tokio::sync::watch::Receiver<usize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/v1", listener.local_addr().unwrap());
+    let (most_tx, most) = tokio::sync::watch::channel(0usize);
+    let most_tx = Arc::new(most_tx);
+    let open = Arc::new(AtomicUsize::new(0));
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { return };
+            let (open, most_tx) = (Arc::clone(&open), Arc::clone(&most_tx));
+            tokio::spawn(async move {
+                let mut reader = BufReader::new(stream);
+                loop {
+                    // One HTTP/1.1 request: headers, then a body of Content-Length bytes.
+                    let mut length = 0usize;
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let lower = line.to_ascii_lowercase();
+                        if let Some(v) = lower.strip_prefix("content-length:") {
+                            length = v.trim().parse().unwrap_or(0);
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    if reader.read_exact(&mut body).await.is_err() {
+                        return;
+                    }
+                    let now_open = open.fetch_add(1, Ordering::SeqCst) + 1;
+                    most_tx.send_modify(|m| *m = (*m).max(now_open));
+                    let mut seen = most_tx.subscribe();
+                    let _ = tokio::time::timeout(
+                        Duration::from_secs(10),
+                        seen.wait_for(|m| *m >= side_by_side),
+                    )
+                    .await;
+                    open.fetch_sub(1, Ordering::SeqCst);
+                    let body = r#"{"error":{"message":"busy"}}"#;
+                    let reply = format!(
+                        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+                         content-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if reader.get_mut().write_all(reply.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (base, most)
+}
+
+#[tokio::test]
+async fn a_worker_runs_up_to_jobs_at_once_jobs_side_by_side() {
+    let at_once = 4;
+    let (base, most) = holding_endpoint(at_once).await;
+    let config = nb_bridge::TranslateConfig {
+        engines: Some(nb_bridge::config::EngineList(vec![
+            nb_bridge::EngineKind::OpenAi,
+            nb_bridge::EngineKind::Gloss,
+        ])),
+        openai: Some(nb_bridge::config::OpenAiConfig {
+            base_url: base,
+            model: "test-model".to_owned(),
+            api_key: None,
+            temperature: None,
+            timeout_ms: Some(30_000),
+        }),
+        ..nb_bridge::TranslateConfig::default()
+    };
+    let bridge =
+        nb_bridge::Bridge::from_config(&config, std::path::Path::new(""), reqwest::Client::new())
+            .unwrap();
+    let mut w = world(JobSettings { jobs_at_once: at_once, ..JobSettings::default() }).await;
+    w.ctx = w.ctx.with_translation(Translation::new(bridge, 200));
+    let mei = member(&w.ctx, "mei").await;
+    // Distinct texts: the same text in flight twice would be asked for once.
+    for n in 0..2 * at_once {
+        let note =
+            Compose { text: format!("今天的火锅第{n}顿 #美食"), ..Compose::default() };
+        notes::post(&w.ctx, &mei, note).await.unwrap();
+    }
+    let pass = run(&w.ctx).await;
+    assert_eq!(pass.ran(), 2 * at_once, "every prefetch ran: {pass:?}");
+    assert_eq!(*most.borrow(), at_once, "as many requests open at once as jobs_at_once");
 }
