@@ -81,6 +81,7 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, target: i64, r: NewReply) -> R
         }
         Err(e) => return Err(e.into()),
     }
+    ctx.explore.touch(note.id);
     ctx.store.comment(comment.id).await?.ok_or(AppError::NotFound("comment"))
 }
 
@@ -117,6 +118,7 @@ pub async fn delete(ctx: &Ctx, actor: &AccountRow, id: i64) -> Result<CommentVie
         ));
     }
     ctx.store.delete_comment(id).await?;
+    ctx.explore.touch(c.note_id);
     Ok(c)
 }
 

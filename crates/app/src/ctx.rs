@@ -35,6 +35,8 @@ pub struct Ctx {
     pub jobs_wake: Arc<Notify>,
     /// Translation engines, cache policy and quotas.
     pub translation: Arc<Translation>,
+    /// Explore's candidate pool and the viewers' ranked snapshots.
+    pub explore: Arc<crate::explore::ExploreState>,
 }
 
 impl Ctx {
@@ -49,6 +51,7 @@ impl Ctx {
             settings: Arc::new(settings),
             jobs_wake: Arc::new(Notify::new()),
             translation: Arc::default(),
+            explore: Arc::default(),
         }
     }
 

@@ -1,5 +1,5 @@
 //! Chronological feeds, without the accounts the viewer blocked, is blocked by or muted.
-//! Explore (ranked) arrives with the ranking crate.
+//! Explore is ranked: see `explore`.
 
 use nb_store::{NoteView, Page};
 
@@ -54,18 +54,6 @@ pub async fn author(
         None => false,
     };
     Ok(ctx.store.author_feed(author, include_private, page).await?)
-}
-
-/// Explore v0: public notes by their stored score (recency and engagement), after the cursor
-/// `(score, id)` of the last note of the previous page.
-pub async fn explore(
-    ctx: &Ctx,
-    viewer: Option<i64>,
-    after: Option<(f64, i64)>,
-    limit: i64,
-) -> Result<Vec<NoteView>> {
-    let after = after.unwrap_or((f64::MAX, i64::MAX));
-    without_hidden(ctx, viewer, ctx.store.explore_feed(after, limit)).await
 }
 
 /// The tags most used by the newest public notes: Explore's topic tabs.

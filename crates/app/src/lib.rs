@@ -12,6 +12,7 @@ pub mod comments;
 mod ctx;
 pub mod engagement;
 mod error;
+pub mod explore;
 pub mod feeds;
 pub mod jobs;
 pub mod mail;

@@ -122,6 +122,7 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView
     if note.job.is_some() || note.fan_out_later.is_some() {
         ctx.jobs_wake.notify_one();
     }
+    ctx.explore.touch(note.id);
     ctx.store.note(note.id).await?.ok_or(AppError::NotFound("note"))
 }
 
@@ -222,5 +223,6 @@ pub async fn delete(ctx: &Ctx, actor: &AccountRow, id: i64) -> Result<NoteView> 
         return Err(AppError::Forbidden("you can only delete your own notes"));
     }
     ctx.store.delete_note(id).await?;
+    ctx.explore.touch(id);
     Ok(note)
 }

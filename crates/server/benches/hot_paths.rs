@@ -87,10 +87,10 @@ fn timelines(c: &mut Criterion, w: &World) {
     g.bench_function("public_feed_20", |b| {
         b.iter(|| w.rt.block_on(w.ctx.store.public_feed(&Page::newest(20))).expect("public"))
     });
+    // A fresh Explore page: the viewer's candidates ranked, a snapshot kept, 20 notes read.
     g.bench_function("explore_20", |b| {
         b.iter(|| {
-            w.rt.block_on(nb_app::feeds::explore(&w.ctx, Some(w.viewer), None, 20))
-                .expect("explore")
+            w.rt.block_on(nb_app::explore::page(&w.ctx, Some(w.viewer), None, 20)).expect("explore")
         })
     });
     g.finish();
@@ -112,8 +112,8 @@ fn serialisation(c: &mut Criterion, w: &World) {
 fn requests(c: &mut Criterion, w: &World) {
     let app = nb_server::router(AppState::new(w.ctx.clone(), ServerConfig::default()));
     // The most commented note of the first Explore page: a full note page.
-    let first = w.rt.block_on(nb_app::feeds::explore(&w.ctx, None, None, 24)).expect("explore");
-    let busiest = first.iter().max_by_key(|n| n.comments_count).expect("a note");
+    let first = w.rt.block_on(nb_app::explore::page(&w.ctx, None, None, 24)).expect("explore");
+    let busiest = first.notes.iter().max_by_key(|n| n.comments_count).expect("a note");
     let mut g = c.benchmark_group("request");
     for (name, path) in [
         ("healthz", "/healthz".to_owned()),

@@ -1,9 +1,13 @@
-//! Explore v0: public notes by a stored score (see migration 0007 for the formula).
+//! Explore's candidates: public notes by a stored score (see migration 0007 for the formula)
+//! and the newest ones, with what `nb-rank` scores them by; and a member's Explore profile.
+
+use std::collections::HashMap;
+
+use sqlx::FromRow;
 
 use crate::Store;
-use crate::db::Arg;
+use crate::db::{Arg, placeholders};
 use crate::error::Result;
-use crate::notes::{FeedSql, NoteView, note_view};
 
 /// Twelve hours newer weighs as much as e-fold engagement.
 const TIME_SCALE_MS: f64 = 12.0 * 3_600_000.0;
@@ -36,20 +40,60 @@ pub(crate) fn register_score(conn: &rusqlite::Connection) -> rusqlite::Result<()
     })
 }
 
-/// Public notes ranked by score, after the cursor (score, id). $1 score, $2 id, $3 limit.
-pub const EXPLORE_FEED: FeedSql = FeedSql {
-    desc: note_view!(
-        "notes n",
-        "n.visibility = 'public' AND (n.explore_score, n.id) < ($1, $2)",
-        "n.explore_score DESC, n.id DESC LIMIT $3"
-    ),
-    // Explore only pages forward.
-    asc: note_view!(
-        "notes n",
-        "n.visibility = 'public' AND (n.explore_score, n.id) > ($1, $2)",
-        "n.explore_score ASC, n.id ASC LIMIT $3"
-    ),
-};
+/// What Explore's ranking keeps in memory of a public note (its tags come separately).
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct ExploreCandidate {
+    pub id: i64,
+    pub author_id: i64,
+    pub created_at: i64,
+    pub likes_count: i64,
+    pub collects_count: i64,
+    pub comments_count: i64,
+    /// How many photos the note shows.
+    pub photos: i64,
+}
+
+crate::lite::lite_row!(ExploreCandidate {
+    id,
+    author_id,
+    created_at,
+    likes_count,
+    collects_count,
+    comments_count,
+    photos,
+});
+
+macro_rules! candidates {
+    ($rest:expr) => {
+        concat!(
+            "SELECT n.id, n.author_id, n.created_at, n.likes_count, n.collects_count, \
+             n.comments_count, (SELECT COUNT(*) FROM media m WHERE m.note_id = n.id) AS photos \
+             FROM notes n WHERE n.visibility = 'public' ",
+            $rest
+        )
+    };
+}
+
+/// The public notes with the best stored scores (recent and engaged), from the top down:
+/// $1 limit, $2 the score they stay under (`f64::MAX` for all).
+pub const EXPLORE_TOP: &str =
+    candidates!("AND n.explore_score < $2 ORDER BY n.explore_score DESC, n.id DESC LIMIT $1");
+/// The newest public notes, engaged with or not yet: $1 limit, $2 the id they stay under
+/// (`i64::MAX` for all).
+pub const EXPLORE_NEWEST: &str = candidates!("AND n.id < $2 ORDER BY n.id DESC LIMIT $1");
+
+/// The accounts a member follows, most recently followed first. $1 member, $2 limit.
+pub const FOLLOWEE_IDS: &str =
+    "SELECT followee_id FROM follows WHERE follower_id = $1 ORDER BY id DESC LIMIT $2";
+
+/// The notes of a member's latest likes and collects. $1 member, $2 how many of each.
+pub const LIKED_NOTES: &str = "SELECT note_id FROM (SELECT note_id FROM likes \
+     WHERE account_id = $1 ORDER BY id DESC LIMIT $2) recent_likes \
+     UNION ALL SELECT note_id FROM (SELECT note_id FROM collects WHERE account_id = $1 \
+     ORDER BY id DESC LIMIT $2) recent_collects";
+
+/// Ids per `IN` list: well under both databases' limits on bound values.
+const IDS_PER_QUERY: usize = 500;
 
 /// Recompute one note's score from its counters, inside the caller's transaction.
 macro_rules! refresh_score {
@@ -72,10 +116,86 @@ macro_rules! refresh_score {
 pub(crate) use refresh_score;
 
 impl Store {
-    /// The next page of Explore after `(score, id)`; start with `(f64::MAX, i64::MAX)`. Each
-    /// row's `(explore_score, id)` is the cursor for the page after it.
-    pub async fn explore_feed(&self, after: (f64, i64), limit: i64) -> Result<Vec<NoteView>> {
-        let args = [Arg::Real(after.0), Arg::Int(after.1), Arg::Int(limit.clamp(1, 200))];
-        self.read_all(EXPLORE_FEED.desc, &args).await
+    /// Explore's candidates: the `top` public notes by stored score and the `newest` public
+    /// notes, each once, with their tag keys.
+    pub async fn explore_candidates(
+        &self,
+        top: i64,
+        newest: i64,
+    ) -> Result<Vec<(ExploreCandidate, Vec<String>)>> {
+        let mut rows: Vec<ExploreCandidate> =
+            self.read_all(EXPLORE_TOP, &[Arg::Int(top), Arg::Real(f64::MAX)]).await?;
+        let fresh: Vec<ExploreCandidate> =
+            self.read_all(EXPLORE_NEWEST, &[Arg::Int(newest), Arg::Int(i64::MAX)]).await?;
+        let seen: std::collections::HashSet<i64> = rows.iter().map(|c| c.id).collect();
+        rows.extend(fresh.into_iter().filter(|c| !seen.contains(&c.id)));
+        self.with_tags(rows).await
+    }
+
+    /// Those of `ids` that are public notes, as Explore candidates with their tag keys.
+    pub async fn explore_candidates_by_id(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<(ExploreCandidate, Vec<String>)>> {
+        let mut rows = Vec::new();
+        for chunk in ids.chunks(IDS_PER_QUERY) {
+            let sql = format!(candidates!("AND n.id IN ({})"), placeholders(1, chunk.len()));
+            let args: Vec<Arg> = chunk.iter().map(|&id| Arg::Int(id)).collect();
+            rows.extend(self.read_all::<ExploreCandidate>(&sql, &args).await?);
+        }
+        self.with_tags(rows).await
+    }
+
+    async fn with_tags(
+        &self,
+        rows: Vec<ExploreCandidate>,
+    ) -> Result<Vec<(ExploreCandidate, Vec<String>)>> {
+        let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
+        let mut tags = self.tags_of(&ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|c| {
+                let t = tags.remove(&c.id).unwrap_or_default();
+                (c, t)
+            })
+            .collect())
+    }
+
+    /// The tag keys of each of `notes` that has any.
+    async fn tags_of(&self, notes: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
+        let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+        for chunk in notes.chunks(IDS_PER_QUERY) {
+            let sql = format!(
+                "SELECT note_id, tag_key FROM note_tags WHERE note_id IN ({})",
+                placeholders(1, chunk.len())
+            );
+            let args: Vec<Arg> = chunk.iter().map(|&id| Arg::Int(id)).collect();
+            for (note, key) in self.read_all::<(i64, String)>(&sql, &args).await? {
+                tags.entry(note).or_default().push(key);
+            }
+        }
+        Ok(tags)
+    }
+
+    /// What Explore personalises with: the latest `follows` accounts `member` follows, and the
+    /// tags on their latest `likes` likes and as many collects, with their counts.
+    pub async fn explore_profile(
+        &self,
+        member: i64,
+        follows: i64,
+        likes: i64,
+    ) -> Result<(Vec<i64>, Vec<(String, i64)>)> {
+        let followees: Vec<(i64,)> =
+            self.read_all(FOLLOWEE_IDS, &[Arg::Int(member), Arg::Int(follows)]).await?;
+        let liked: Vec<(i64,)> =
+            self.read_all(LIKED_NOTES, &[Arg::Int(member), Arg::Int(likes)]).await?;
+        // A note both liked and collected counts twice.
+        let liked: Vec<i64> = liked.into_iter().map(|(id,)| id).collect();
+        let tags_of = self.tags_of(&liked).await?;
+        let mut tags: HashMap<String, i64> = HashMap::new();
+        for key in liked.iter().filter_map(|id| tags_of.get(id)).flatten() {
+            *tags.entry(key.clone()).or_default() += 1;
+        }
+        Ok((followees.into_iter().map(|(id,)| id).collect(), tags.into_iter().collect()))
     }
 }

@@ -45,7 +45,9 @@ pub use confirmations::EmailConfirmation;
 pub use db::{Arg, Backend, Store, StoreOptions};
 pub use engagement::{Act, BoardRow, ListedProfile, NOTIFY_AUTHOR_ONCE, NOTIFY_ONCE, ViewerMarks};
 pub use error::StoreError;
-pub use explore::{EXPLORE_FEED, explore_score};
+pub use explore::{
+    EXPLORE_NEWEST, EXPLORE_TOP, ExploreCandidate, FOLLOWEE_IDS, LIKED_NOTES, explore_score,
+};
 pub use gc::{MediaRemoval, Picture};
 pub use idempotency::IDEMPOTENCY_WINDOW_MS;
 pub use jobs::{JobRow, NewJob};

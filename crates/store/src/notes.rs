@@ -362,6 +362,19 @@ impl Store {
         self.read_first(NOTE_BY_ID, &[Arg::Int(id)]).await
     }
 
+    /// Those of `ids` (a page of them) that are public notes, in no particular order.
+    pub async fn public_notes(&self, ids: &[i64]) -> Result<Vec<NoteView>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            note_view!("notes n", "n.visibility = 'public' AND n.id IN ({})", "n.id"),
+            crate::db::placeholders(1, ids.len())
+        );
+        let args: Vec<Arg> = ids.iter().map(|&id| Arg::Int(id)).collect();
+        self.read_all(&sql, &args).await
+    }
+
     /// Delete a note with everything that hangs on it (tags, feed entries, likes, collects,
     /// notifications) and fix the author's and the boards' counts. Returns the author's id, or `NotFound`.
     pub async fn delete_note(&self, id: i64) -> Result<i64> {

@@ -32,7 +32,8 @@ conformance!(
     comments_two_levels_with_counts,
     media_attach_once_in_order,
     blocks_end_follows_both_ways,
-    explore_ranks_by_stored_score,
+    explore_candidates_follow_stored_scores,
+    explore_profile_is_follows_and_liked_tags,
     search_accounts_and_tags,
     jobs_lease_retry_bury_and_replay,
     jobs_dedupe_while_live,
@@ -705,14 +706,19 @@ async fn blocks_end_follows_both_ways(s: &Store) {
     assert!(s.unmute(ann, bob).await.unwrap());
 }
 
-async fn explore_ranks_by_stored_score(s: &Store) {
+async fn explore_candidates_follow_stored_scores(s: &Store) {
     let (ann, bob, old) = two_members_and_a_note(s).await;
     // A note posted 20 hours later outranks the older one until the older one is engaged with.
-    let newer = note(10 + 72_000_000, ann, "twenty hours later");
+    let mut newer = note(10 + 72_000_000, ann, "twenty hours later #美食");
+    newer.tags = vec!["美食".into(), "travel".into()];
     s.insert_note(&newer).await.unwrap();
-    let first: Vec<i64> =
-        s.explore_feed((f64::MAX, i64::MAX), 10).await.unwrap().iter().map(|n| n.id).collect();
-    assert_eq!(first, [newer.id, old]);
+    let mut private = note(11 + 72_000_000, ann, "private");
+    private.visibility = "private".into();
+    s.insert_note(&private).await.unwrap();
+    let ids = |c: &[(nb_store::ExploreCandidate, Vec<String>)]| -> Vec<i64> {
+        c.iter().map(|(c, _)| c.id).collect()
+    };
+    assert_eq!(ids(&s.explore_candidates(10, 10).await.unwrap()), [newer.id, old]);
     let board = s.default_board(bob, id(100), T0).await.unwrap();
     s.like(bob, old, act(1)).await.unwrap();
     s.collect(bob, old, board.id, act(2)).await.unwrap();
@@ -728,27 +734,64 @@ async fn explore_ranks_by_stored_score(s: &Store) {
         idempotency_key: None,
     };
     s.insert_comment(&c, &[]).await.unwrap();
-    let ranked = s.explore_feed((f64::MAX, i64::MAX), 10).await.unwrap();
+    let ranked = s.explore_candidates(10, 10).await.unwrap();
+    assert_eq!(ids(&ranked), [old, newer.id], "ln(1+6) = 1.95 outweighs 20 h = 1.67");
+    let (top, tags) = &ranked[0];
     assert_eq!(
-        ranked.iter().map(|n| n.id).collect::<Vec<_>>(),
-        [old, newer.id],
-        "ln(1+6) = 1.95 outweighs 20 h = 1.67"
+        (top.author_id, top.likes_count, top.collects_count, top.comments_count, top.photos),
+        (ann, 1, 1, 1, 0)
     );
-    // The cursor continues after a row.
-    let rest = s.explore_feed((ranked[0].explore_score, ranked[0].id), 10).await.unwrap();
-    assert_eq!(rest.iter().map(|n| n.id).collect::<Vec<_>>(), [newer.id]);
+    assert!(tags.is_empty());
+    let mut tags = ranked[1].1.clone();
+    tags.sort();
+    assert_eq!(tags, ["travel", "美食"]);
+    // The best one by score and the newest one: each once.
+    assert_eq!(ids(&s.explore_candidates(1, 1).await.unwrap()), [old, newer.id]);
+    assert_eq!(ids(&s.explore_candidates(1, 2).await.unwrap()), [old, newer.id]);
+    let picked = s.explore_candidates_by_id(&[newer.id, private.id, id(999)]).await.unwrap();
+    assert_eq!(ids(&picked), [newer.id], "public notes only");
     s.unlike(bob, old).await.unwrap();
     s.uncollect(bob, old).await.unwrap();
     s.delete_comment(c.id).await.unwrap();
-    let back: Vec<i64> =
-        s.explore_feed((f64::MAX, i64::MAX), 10).await.unwrap().iter().map(|n| n.id).collect();
-    assert_eq!(back, [newer.id, old], "scores follow engagement down too");
+    assert_eq!(ids(&s.explore_candidates(10, 10).await.unwrap()), [newer.id, old]);
     assert!(
         (s.note(old).await.unwrap().unwrap().explore_score
             - nb_store::explore_score(T0 + 10, 0, 0, 0))
         .abs()
             < 1e-9
     );
+    let mut page: Vec<i64> =
+        s.public_notes(&[old, newer.id, private.id]).await.unwrap().iter().map(|n| n.id).collect();
+    page.sort_unstable();
+    assert_eq!(page, [old, newer.id]);
+}
+
+async fn explore_profile_is_follows_and_liked_tags(s: &Store) {
+    let (ann, bob, old) = two_members_and_a_note(s).await;
+    let cy = account(3, "cy");
+    s.insert_account(&cy).await.unwrap();
+    let mut food = note(20, ann, "food");
+    food.tags = vec!["美食".into(), "travel".into()];
+    s.insert_note(&food).await.unwrap();
+    let mut more = note(21, cy.id, "more food");
+    more.tags = vec!["美食".into()];
+    s.insert_note(&more).await.unwrap();
+    s.follow(bob, ann, act(1)).await.unwrap();
+    s.follow(bob, cy.id, act(2)).await.unwrap();
+    s.like(bob, food.id, act(3)).await.unwrap();
+    s.like(bob, old, act(4)).await.unwrap();
+    let board = s.default_board(bob, id(100), T0).await.unwrap();
+    s.collect(bob, more.id, board.id, act(5)).await.unwrap();
+    let (follows, mut tags) = s.explore_profile(bob, 10, 10).await.unwrap();
+    assert_eq!(follows, [cy.id, ann], "latest follow first");
+    tags.sort();
+    assert_eq!(tags, [("travel".to_owned(), 1), ("美食".to_owned(), 2)]);
+    let (follows, _) = s.explore_profile(bob, 1, 10).await.unwrap();
+    assert_eq!(follows, [cy.id]);
+    // Only the latest like (of the note without tags) and the latest collect.
+    let (_, tags) = s.explore_profile(bob, 10, 1).await.unwrap();
+    assert_eq!(tags, [("美食".to_owned(), 1)]);
+    assert_eq!(s.explore_profile(ann, 10, 10).await.unwrap(), (vec![], vec![]));
 }
 
 async fn search_accounts_and_tags(s: &Store) {

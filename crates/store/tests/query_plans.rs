@@ -8,9 +8,9 @@
 mod common;
 
 use nb_store::{
-    AUTHOR_FEED, Act, Arg, Backend, BulkNotice, EXPLORE_FEED, FAN_OUT_FOLLOWERS, FeedSql,
-    HOME_FEED, NOTIFY_AUTHOR_ONCE, NOTIFY_ONCE, NewAccount, NewComment, NewNote, PUBLIC_FEED,
-    Store, TAG_FEED,
+    AUTHOR_FEED, Act, Arg, Backend, BoardRow, BulkCollect, BulkEdge, BulkNotice, EXPLORE_NEWEST,
+    EXPLORE_TOP, FAN_OUT_FOLLOWERS, FOLLOWEE_IDS, FeedSql, HOME_FEED, LIKED_NOTES,
+    NOTIFY_AUTHOR_ONCE, NOTIFY_ONCE, NewAccount, NewComment, NewNote, PUBLIC_FEED, Store, TAG_FEED,
 };
 
 conformance!(feed_queries_are_index_range_scans, notification_check_finds_the_pair);
@@ -19,7 +19,7 @@ const T0: i64 = 1_764_000_000_000;
 const ACCOUNTS: i64 = 300;
 const NOTES: i64 = 12_000;
 const FOLLOWS_EACH: i64 = 25;
-const HOT_TABLES: &[&str] = &["notes", "follows", "home_entries", "note_tags", "likes"];
+const HOT_TABLES: &[&str] = &["notes", "follows", "home_entries", "note_tags", "likes", "collects"];
 
 async fn seed(s: &Store) {
     for a in 0..ACCOUNTS {
@@ -74,6 +74,43 @@ async fn seed(s: &Store) {
     for chunk in notes.chunks(2_000) {
         s.insert_notes(chunk).await.unwrap();
     }
+    // Each member likes 40 notes and collects 10 (Explore reads their latest for its profile).
+    let note_id = |i: i64| (T0 + i % NOTES) << 16;
+    let likes: Vec<BulkEdge> = (0..ACCOUNTS)
+        .flat_map(|a| {
+            (0..40).map(move |k| BulkEdge {
+                id: 1_000_000 + a * 100 + k,
+                actor: a + 1,
+                target: note_id(a * 37 + k * 101),
+                at: T0 + k,
+            })
+        })
+        .collect();
+    s.bulk_like(&likes).await.unwrap();
+    let boards: Vec<BoardRow> = (0..ACCOUNTS)
+        .map(|a| BoardRow {
+            id: 900_000 + a,
+            owner_id: a + 1,
+            name: "Saved".to_owned(),
+            is_default: 1,
+            visibility: "public".to_owned(),
+            created_at: T0,
+            notes_count: 0,
+        })
+        .collect();
+    s.bulk_insert_boards(&boards).await.unwrap();
+    let collects: Vec<BulkCollect> = (0..ACCOUNTS)
+        .flat_map(|a| {
+            (0..10).map(move |k| BulkCollect {
+                id: 2_000_000 + a * 100 + k,
+                account: a + 1,
+                note: note_id(a * 53 + k * 211),
+                board: 900_000 + a,
+                at: T0 + k,
+            })
+        })
+        .collect();
+    s.bulk_collect(&collects).await.unwrap();
     s.analyze().await.unwrap();
 }
 
@@ -153,16 +190,14 @@ async fn feed_queries_are_index_range_scans(s: &Store) {
         })
         .await;
     }
-    let plan = s
-        .explain(EXPLORE_FEED.desc, &[Arg::Real(f64::MAX), Arg::Int(i64::MAX), Int(20)])
-        .await
-        .unwrap();
-    check(s.backend(), "explore first page", &plan);
-    let plan = s
-        .explain(EXPLORE_FEED.desc, &[Arg::Real(147_000.0), Arg::Int(i64::MAX), Int(20)])
-        .await
-        .unwrap();
-    check(s.backend(), "explore later page", &plan);
+    let plan = s.explain(EXPLORE_TOP, &[Int(1_500), Arg::Real(f64::MAX)]).await.unwrap();
+    check(s.backend(), "explore top", &plan);
+    let plan = s.explain(EXPLORE_NEWEST, &[Int(500), Int(i64::MAX)]).await.unwrap();
+    check(s.backend(), "explore newest", &plan);
+    let plan = s.explain(FOLLOWEE_IDS, &[Int(42), Int(1_000)]).await.unwrap();
+    check(s.backend(), "explore profile follows", &plan);
+    let plan = s.explain(LIKED_NOTES, &[Int(42), Int(200)]).await.unwrap();
+    check(s.backend(), "explore profile likes", &plan);
     explain_feed(s, "tag", &TAG_FEED, |u, l| vec![Text("tag3".into()), Int(u), Int(l), Int(20)])
         .await;
     // A fan-out job's first batch of author 42's followers walks them in order. (Near the end

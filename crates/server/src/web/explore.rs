@@ -4,6 +4,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use nb_app::explore::{self, Cursor};
 use nb_app::{NoteView, Page, engagement, feeds, media};
 use serde::Deserialize;
 
@@ -19,7 +20,7 @@ const PAGE_SIZE: i64 = 24;
 
 #[derive(Deserialize, Default)]
 pub struct FeedParams {
-    /// `score_id` on Explore, a note id elsewhere.
+    /// Opaque on Explore, a note id elsewhere.
     cursor: Option<String>,
     partial: Option<String>,
 }
@@ -35,20 +36,16 @@ pub async fn explore(
     v: Visitor,
     Query(q): Query<FeedParams>,
 ) -> Response {
-    let after = q.cursor.as_deref().and_then(|c| {
-        let (score, id) = c.split_once('_')?;
-        Some((score.parse::<f64>().ok()?, id.parse::<i64>().ok()?))
-    });
-    let notes = match feeds::explore(&s.ctx, v.id(), after, PAGE_SIZE).await {
-        Ok(n) => n,
+    // A cursor from an old link or a hand-edited one starts Explore afresh.
+    let cursor = q.cursor.as_deref().and_then(Cursor::decode);
+    let page = match explore::page(&s.ctx, v.id(), cursor, PAGE_SIZE as usize).await {
+        Ok(p) => p,
         Err(e) => return error_page(&v, &e),
     };
-    let more = (notes.len() as i64 >= PAGE_SIZE)
-        .then(|| notes.last().map(|n| format!("/?cursor={}_{}", n.explore_score, n.id)))
-        .flatten();
+    let more = page.next.map(|c| format!("/?cursor={}", c.encode()));
     let heading = v.t.t("explore-title");
     let empty = v.t.t("explore-empty");
-    grid(&s, &v, q.partial(), notes, more, heading, "explore", empty, "/", None).await
+    grid(&s, &v, q.partial(), page.notes, more, heading, "explore", empty, "/", None).await
 }
 
 pub async fn following(

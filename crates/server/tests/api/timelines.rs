@@ -137,6 +137,71 @@ async fn explore_ranks_engaged_notes_and_pages_by_cursor() {
     assert_eq!(res.status(), 400);
 }
 
+/// The `next` URL of a response's `Link` header.
+fn next_link(res: &reqwest::Response) -> Option<String> {
+    let link = res.headers().get("link")?.to_str().ok()?;
+    Some(link.split('<').nth(1)?.split('>').next()?.to_owned())
+}
+
+/// Explore is ranked for each member, pages from the snapshot its first page made, and leaves
+/// out whom the member blocked and what was deleted.
+#[tokio::test]
+async fn explore_is_personal_and_pages_from_a_snapshot() {
+    let app = spawn_app().await;
+    let ann = app.member("ann").await;
+    let cy = app.member("cai").await;
+    let dee = app.member("dee").await;
+    let posted = |v: Value| v["id"].as_str().unwrap().to_owned();
+    let anyone = async |path: &str| -> Value {
+        app.http.get(app.url(path)).send().await.unwrap().json().await.unwrap()
+    };
+    let mut cys = Vec::new();
+    for i in 0..3 {
+        cys.push(posted(app.post_note(&cy.token, &format!("cai {i}")).await));
+    }
+    let mut anns = Vec::new();
+    for i in 0..3 {
+        anns.push(posted(app.post_note(&ann.token, &format!("ann {i}")).await));
+    }
+    // Newest first, but no author more than twice in a row of ten while others are left.
+    let everyone = anyone("/api/v1/timelines/explore").await;
+    let (a, c) = (&anns, &cys);
+    assert_eq!(
+        ids(&everyone),
+        [a[2].as_str(), a[1].as_str(), c[2].as_str(), c[1].as_str(), a[0].as_str(), c[0].as_str()]
+    );
+    // Dee follows cy: cy's notes come first for dee, newest first, and never dee's own.
+    app.post_json(&dee.token, &format!("/api/v1/accounts/{}/follow", cy.id), json!({})).await;
+    app.post_note(&dee.token, "dee's own").await;
+    let res = app.get(&dee.token, "/api/v1/timelines/explore?limit=4").await;
+    let next = next_link(&res).expect("a next page");
+    let first = ids(&res.json().await.unwrap());
+    assert_eq!(first, [c[2].as_str(), c[1].as_str(), a[2].as_str(), a[1].as_str()]);
+    // A like would lift ann's oldest note, but the next page comes from the snapshot.
+    app.post_json(&ann.token, &format!("/api/v1/statuses/{}/favourite", anns[0]), json!({})).await;
+    let res = app.get(&dee.token, next.trim_start_matches(&app.url(""))).await;
+    assert!(next_link(&res).is_none(), "the end of dee's Explore");
+    assert_eq!(ids(&res.json().await.unwrap()), [c[0].as_str(), a[0].as_str()]);
+    // Someone else's cursor does not show them dee's ranking.
+    let theirs: Value =
+        app.get(&ann.token, next.trim_start_matches(&app.url(""))).await.json().await.unwrap();
+    assert!(ids(&theirs).iter().all(|id| !anns.contains(id)), "not ann's own notes");
+    // A fresh page sees the like at once, the block and the deletion too.
+    let fresh = anyone("/api/v1/timelines/explore").await;
+    assert_eq!(ids(&fresh)[0], anns[0], "the liked note leads");
+    app.post_json(&dee.token, &format!("/api/v1/accounts/{}/block", ann.id), json!({})).await;
+    let res = app
+        .http
+        .delete(app.url(&format!("/api/v1/statuses/{}", cys[2])))
+        .bearer_auth(&cy.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let after: Value = app.get(&dee.token, "/api/v1/timelines/explore").await.json().await.unwrap();
+    assert_eq!(ids(&after), [c[1].as_str(), c[0].as_str()]);
+}
+
 /// Feeds reuse each note's serialised status while nothing in it changed: a like, a collect, a
 /// renamed author or a mention must still show at once, and each viewer sees only their own marks.
 #[tokio::test]
