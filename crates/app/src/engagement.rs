@@ -9,6 +9,7 @@ pub async fn like(ctx: &Ctx, actor: &AccountRow, note: i64) -> Result<NoteView> 
     notes::get_visible(ctx, Some(actor.id), note).await?;
     ctx.store.like(actor.id, note, ctx.act()).await?;
     ctx.explore.touch(note);
+    ctx.explore.forget_profile(actor.id);
     notes::get_visible(ctx, Some(actor.id), note).await
 }
 
@@ -17,6 +18,7 @@ pub async fn like(ctx: &Ctx, actor: &AccountRow, note: i64) -> Result<NoteView> 
 pub async fn unlike(ctx: &Ctx, actor: &AccountRow, note: i64) -> Result<NoteView> {
     ctx.store.unlike(actor.id, note).await?;
     ctx.explore.touch(note);
+    ctx.explore.forget_profile(actor.id);
     notes::get_visible(ctx, Some(actor.id), note).await
 }
 
@@ -35,6 +37,7 @@ pub async fn collect(
     };
     ctx.store.collect(actor.id, note, board, ctx.act()).await?;
     ctx.explore.touch(note);
+    ctx.explore.forget_profile(actor.id);
     notes::get_visible(ctx, Some(actor.id), note).await
 }
 
@@ -42,6 +45,7 @@ pub async fn collect(
 pub async fn uncollect(ctx: &Ctx, actor: &AccountRow, note: i64) -> Result<NoteView> {
     ctx.store.uncollect(actor.id, note).await?;
     ctx.explore.touch(note);
+    ctx.explore.forget_profile(actor.id);
     notes::get_visible(ctx, Some(actor.id), note).await
 }
 

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+pub use nb_rank::Why;
 use nb_rank::{Candidate, Viewer, tag_hash};
 use nb_store::{ExploreCandidate, Hidden, NoteView};
 
@@ -77,8 +78,11 @@ struct Snapshots {
 struct Snapshot {
     viewer: Option<i64>,
     made: Instant,
-    notes: Arc<[i64]>,
+    notes: Ranking,
 }
+
+/// Ranked note ids, best first, each with why it is there.
+type Ranking = Arc<[(i64, Why)]>;
 
 /// Where an Explore page starts: a place in a snapshot. Opaque to clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,9 +110,11 @@ impl Cursor {
     }
 }
 
-/// A page of Explore, and where the next one starts (`None` at the end).
+/// A page of Explore, why each note is on it (`why[i]` for `notes[i]`), and where the next page
+/// starts (`None` at the end).
 pub struct ExplorePage {
     pub notes: Vec<NoteView>,
+    pub why: Vec<Why>,
     pub next: Option<Cursor>,
 }
 
@@ -126,6 +132,12 @@ impl ExploreState {
             self.overflowed.store(true, Ordering::Relaxed);
         }
         touched.insert(note);
+    }
+
+    /// `member` liked, collected, followed or unfollowed: their next ranking reads what they
+    /// follow and like afresh instead of the profile kept for a minute.
+    pub fn forget_profile(&self, member: i64) {
+        lock(&self.snapshots).profiles.remove(&member);
     }
 
     fn pool(&self) -> std::sync::RwLockReadGuard<'_, Pool> {
@@ -184,7 +196,7 @@ impl ExploreState {
     }
 
     /// The snapshot `id`, if it is still kept and `viewer` may read it.
-    fn snapshot(&self, id: u64, viewer: Option<i64>) -> Option<Arc<[i64]>> {
+    fn snapshot(&self, id: u64, viewer: Option<i64>) -> Option<Ranking> {
         let snapshots = lock(&self.snapshots);
         let s = snapshots.by_id.get(&id)?;
         let theirs = s.viewer.is_none() || s.viewer == viewer;
@@ -192,7 +204,7 @@ impl ExploreState {
     }
 
     /// The signed-out ranking, while the pool it was made from is unchanged.
-    fn shared(&self) -> Option<(u64, Arc<[i64]>)> {
+    fn shared(&self) -> Option<(u64, Ranking)> {
         let version = self.pool().version;
         let snapshots = lock(&self.snapshots);
         let (id, made_from) = snapshots.shared?;
@@ -201,7 +213,7 @@ impl ExploreState {
     }
 
     /// Keep a ranking for `viewer` to page through; returns its id.
-    fn keep(&self, viewer: Option<i64>, notes: Arc<[i64]>, version: u64) -> u64 {
+    fn keep(&self, viewer: Option<i64>, notes: Ranking, version: u64) -> u64 {
         let mut snapshots = lock(&self.snapshots);
         snapshots.next += 1;
         let id = snapshots.next;
@@ -300,7 +312,7 @@ async fn profile(ctx: &Ctx, viewer: Option<i64>) -> Result<Arc<Viewer>> {
 }
 
 /// Rank the pool for `viewer` and keep the ranking as a snapshot.
-async fn fresh(ctx: &Ctx, viewer: Option<i64>, hidden: &Hidden) -> Result<(u64, Arc<[i64]>)> {
+async fn fresh(ctx: &Ctx, viewer: Option<i64>, hidden: &Hidden) -> Result<(u64, Ranking)> {
     ctx.explore.refresh(ctx).await?;
     if viewer.is_none()
         && let Some(shared) = ctx.explore.shared()
@@ -313,7 +325,7 @@ async fn fresh(ctx: &Ctx, viewer: Option<i64>, hidden: &Hidden) -> Result<(u64, 
         let pool = ctx.explore.pool();
         let ranked =
             nb_rank::rank(&pool.candidates, &profile, |a| hidden.hides(a), ctx.now(), SNAPSHOT_LEN);
-        (ranked.iter().map(|r| r.note).collect::<Arc<[i64]>>(), pool.version)
+        (ranked.iter().map(|r| (r.note, r.why)).collect::<Ranking>(), pool.version)
     };
     metrics::histogram!("explore_rank_seconds").record(started.elapsed().as_secs_f64());
     let id = ctx.explore.keep(viewer, Arc::clone(&notes), version);
@@ -336,17 +348,18 @@ pub async fn page(
     };
     let start = cursor.map_or(0, |c| c.position as usize).min(notes.len());
     let end = start.saturating_add(limit).min(notes.len());
-    let ids = &notes[start..end];
+    let ranked = &notes[start..end];
+    let ids: Vec<i64> = ranked.iter().map(|(id, _)| *id).collect();
     let mut found: HashMap<i64, NoteView> =
-        ctx.store.public_notes(ids).await?.into_iter().map(|n| (n.id, n)).collect();
-    let page = ids
+        ctx.store.public_notes(&ids).await?.into_iter().map(|n| (n.id, n)).collect();
+    let (page, why) = ranked
         .iter()
-        .filter_map(|id| found.remove(id))
-        .filter(|n| !hidden.hides(n.author_id))
-        .collect();
+        .filter_map(|(id, why)| Some((found.remove(id)?, *why)))
+        .filter(|(n, _)| !hidden.hides(n.author_id))
+        .unzip();
     let next = (end < notes.len())
         .then(|| Cursor { snapshot, position: u32::try_from(end).unwrap_or(u32::MAX) });
-    Ok(ExplorePage { notes: page, next })
+    Ok(ExplorePage { notes: page, why, next })
 }
 
 #[cfg(test)]

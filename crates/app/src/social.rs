@@ -108,12 +108,14 @@ pub async fn follow(ctx: &Ctx, actor: &AccountRow, target: i64) -> Result<Relati
         return Err(AppError::Forbidden("you cannot follow this account"));
     }
     ctx.store.follow(actor.id, target, ctx.act()).await?;
+    ctx.explore.forget_profile(actor.id);
     relationship(ctx, actor.id, target).await
 }
 
 pub async fn unfollow(ctx: &Ctx, actor: &AccountRow, target: i64) -> Result<Relationship> {
     accounts::get(ctx, target).await?;
     ctx.store.unfollow(actor.id, target).await?;
+    ctx.explore.forget_profile(actor.id);
     relationship(ctx, actor.id, target).await
 }
 

@@ -1,6 +1,8 @@
 //! The re-rank that spreads authors out, so one prolific account cannot fill a screen.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap;
 
 use crate::Ranked;
 
@@ -9,7 +11,9 @@ use crate::Ranked;
 /// its place or moves down to the first place where it fits; none is dropped.
 pub fn diversify(ranked: Vec<Ranked>, window: usize, most: usize) -> Vec<Ranked> {
     let mut out: Vec<Ranked> = Vec::with_capacity(ranked.len());
-    let mut in_window: HashMap<i64, usize> = HashMap::new();
+    // Authors in the last `window` places and how often: at most `window` entries.
+    let mut in_window: FxHashMap<i64, usize> =
+        FxHashMap::with_capacity_and_hasher(window + 1, Default::default());
     // Notes that did not fit yet, best first.
     let mut waiting: VecDeque<Ranked> = VecDeque::new();
     let mut rest = ranked.into_iter().peekable();
@@ -35,6 +39,9 @@ pub fn diversify(ranked: Vec<Ranked>, window: usize, most: usize) -> Vec<Ranked>
             && let Some(n) = in_window.get_mut(&gone.author)
         {
             *n -= 1;
+            if *n == 0 {
+                in_window.remove(&gone.author);
+            }
         }
     }
     out

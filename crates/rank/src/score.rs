@@ -1,7 +1,7 @@
 //! One note's score for one viewer: a smoothed engagement rate that decays with age, raised by
 //! the viewer's affinity (authors they follow, topics they like).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// What the ranking keeps in memory of a note.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,10 +22,10 @@ pub struct Candidate {
 #[derive(Debug, Clone, Default)]
 pub struct Viewer {
     pub id: Option<i64>,
-    pub follows: HashSet<i64>,
+    pub follows: FxHashSet<i64>,
     /// Tag hash → how much of the viewer's recent likes and collects carried it, the most liked
     /// topic being 1.
-    pub topics: HashMap<u64, f64>,
+    pub topics: FxHashMap<u64, f64>,
 }
 
 /// Why a note is on the viewer's Explore.
@@ -41,13 +41,28 @@ pub enum Why {
     Fresh,
 }
 
+impl Why {
+    /// A stable name for the reason, for APIs and message keys.
+    pub fn key(self) -> &'static str {
+        match self {
+            Why::Following => "following",
+            Why::Topic => "topic",
+            Why::Popular => "popular",
+            Why::Fresh => "fresh",
+        }
+    }
+}
+
 const HOUR_MS: f64 = 3_600_000.0;
 /// Every note starts as if it had this much engagement and were this many hours old: a new note
 /// with one like does not outrank everything, and the rate stays finite at age zero.
 const PRIOR_ENGAGEMENT: f64 = 1.0;
 const PRIOR_HOURS: f64 = 2.0;
-/// How fast the rate falls with age (Hacker News uses 1.8; notes live longer than links).
-const GRAVITY: f64 = 1.5;
+/// How fast the rate falls with age: as hours to the power 1.5 (Hacker News uses 1.8; notes
+/// live longer than links). Written `h·√h`, a tenth of the time of `powf` over a pool.
+fn gravity(hours: f64) -> f64 {
+    hours * hours.sqrt()
+}
 const FOLLOWING_BOOST: f64 = 0.6;
 const TOPIC_BOOST: f64 = 0.8;
 /// Explore is a grid of pictures.
@@ -66,7 +81,7 @@ fn engagement(c: &Candidate) -> f64 {
 pub fn score(c: &Candidate, viewer: &Viewer, now: i64) -> (f64, Why) {
     let engagement = engagement(c);
     let age_hours = (now - c.created_at).max(0) as f64 / HOUR_MS;
-    let rate = (engagement + PRIOR_ENGAGEMENT) / (age_hours + PRIOR_HOURS).powf(GRAVITY);
+    let rate = (engagement + PRIOR_ENGAGEMENT) / gravity(age_hours + PRIOR_HOURS);
     let following = c.author != 0 && viewer.follows.contains(&c.author);
     let topic = if viewer.topics.is_empty() {
         0.0
@@ -147,8 +162,11 @@ mod tests {
     fn following_and_topics_raise_a_note_and_say_why() {
         let c = note(3, 2);
         let stranger = Viewer::default();
-        let fan = Viewer { follows: [7].into(), ..Viewer::default() };
-        let foodie = Viewer { topics: [(tag_hash("美食"), 1.0)].into(), ..Viewer::default() };
+        let fan = Viewer { follows: [7].into_iter().collect(), ..Viewer::default() };
+        let foodie = Viewer {
+            topics: [(tag_hash("美食"), 1.0)].into_iter().collect(),
+            ..Viewer::default()
+        };
         assert!(of(&c, &fan) > of(&c, &stranger));
         assert!(of(&c, &foodie) > of(&c, &stranger));
         assert_eq!(score(&c, &fan, NOW).1, Why::Following);

@@ -81,5 +81,7 @@ pub async fn explore(
             headers.insert(axum::http::header::LINK, v);
         }
     }
-    Ok((headers, super::entities::statuses(&s, viewer, &base, &page.notes).await?))
+    // Why each note is shown: an extension field Mastodon clients ignore.
+    let why: Vec<_> = page.why.iter().map(|w| ("explore_reason", w.key())).collect();
+    Ok((headers, super::entities::statuses_with(&s, viewer, &base, &page.notes, &why).await?))
 }

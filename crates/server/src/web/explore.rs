@@ -45,7 +45,9 @@ pub async fn explore(
     let more = page.next.map(|c| format!("/?cursor={}", c.encode()));
     let heading = v.t.t("explore-title");
     let empty = v.t.t("explore-empty");
-    grid(&s, &v, q.partial(), page.notes, more, heading, "explore", empty, "/", None).await
+    let why = page.why.iter().map(|w| v.t.t(&format!("explore-why-{}", w.key()))).collect();
+    let notes = page.notes;
+    grid(&s, &v, q.partial(), notes, why, more, heading, "explore", empty, "/", None).await
 }
 
 pub async fn following(
@@ -67,7 +69,8 @@ pub async fn following(
     };
     let more = next_by_id(&notes, "/following?");
     let (heading, empty) = (v.t.t("following-title"), v.t.t("following-empty"));
-    grid(&s, &v, q.partial(), notes, more, heading, "following", empty, "/following", None).await
+    let (why, tab) = (Vec::new(), "following");
+    grid(&s, &v, q.partial(), notes, why, more, heading, tab, empty, "/following", None).await
 }
 
 pub async fn tag(
@@ -89,7 +92,8 @@ pub async fn tag(
     let heading = v.t.t1("tag-heading", "tag", tag.clone());
     let empty = v.t.t("tag-empty");
     let key = nb_text::tag_key(tag.trim_start_matches('#'));
-    grid(&s, &v, q.partial(), notes, more, heading, "tag", empty, &here, Some(&key)).await
+    grid(&s, &v, q.partial(), notes, Vec::new(), more, heading, "tag", empty, &here, Some(&key))
+        .await
 }
 
 /// Explore's topic tabs: the trending tags, counted at most once every few minutes.
@@ -128,6 +132,7 @@ async fn grid(
     v: &Visitor,
     partial: bool,
     notes: Vec<NoteView>,
+    why: Vec<String>,
     more: Option<String>,
     heading: String,
     tab: &'static str,
@@ -144,7 +149,10 @@ async fn grid(
         Ok(m) => m,
         Err(e) => return error_page(v, &e),
     };
-    let cards = cards(&v.t, &notes, &photos, &marks);
+    let mut cards = cards(&v.t, &notes, &photos, &marks);
+    for (card, why) in cards.iter_mut().zip(why) {
+        card.why = Some(why);
+    }
     let nav = if tab == "tag" { "" } else { tab };
     let c = Chrome::new(v, nav, here);
     let res = if partial {

@@ -81,6 +81,8 @@ pub struct Card {
     pub likes: String,
     pub liked: bool,
     pub lang: String,
+    /// Why Explore shows the note; `None` elsewhere.
+    pub why: Option<String>,
 }
 
 /// The title a card shows: the note's title, else the start of its text.
@@ -107,6 +109,7 @@ pub fn cards(
                 likes: format::count(t, n.likes_count),
                 liked: marks.liked.contains(&n.id),
                 lang: n.language.clone().unwrap_or_default(),
+                why: None,
             }
         })
         .collect()

@@ -170,13 +170,22 @@ async fn explore_is_personal_and_pages_from_a_snapshot() {
         ids(&everyone),
         [a[2].as_str(), a[1].as_str(), c[2].as_str(), c[1].as_str(), a[0].as_str(), c[0].as_str()]
     );
-    // Dee follows cy: cy's notes come first for dee, newest first, and never dee's own.
+    let why = |v: &Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|s| s["explore_reason"].as_str().unwrap().into()).collect()
+    };
+    assert_eq!(why(&everyone), ["fresh"; 6], "each status says why it is shown");
+    // Dee follows cy, right after a look at Explore: cy's notes come first for dee at once,
+    // newest first, and never dee's own.
+    let before: Value =
+        app.get(&dee.token, "/api/v1/timelines/explore").await.json().await.unwrap();
+    assert_eq!(ids(&before), ids(&everyone));
     app.post_json(&dee.token, &format!("/api/v1/accounts/{}/follow", cy.id), json!({})).await;
     app.post_note(&dee.token, "dee's own").await;
     let res = app.get(&dee.token, "/api/v1/timelines/explore?limit=4").await;
     let next = next_link(&res).expect("a next page");
-    let first = ids(&res.json().await.unwrap());
-    assert_eq!(first, [c[2].as_str(), c[1].as_str(), a[2].as_str(), a[1].as_str()]);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(ids(&body), [c[2].as_str(), c[1].as_str(), a[2].as_str(), a[1].as_str()]);
+    assert_eq!(why(&body), ["following", "following", "fresh", "fresh"]);
     // A like would lift ann's oldest note, but the next page comes from the snapshot.
     app.post_json(&ann.token, &format!("/api/v1/statuses/{}/favourite", anns[0]), json!({})).await;
     let res = app.get(&dee.token, next.trim_start_matches(&app.url(""))).await;

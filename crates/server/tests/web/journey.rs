@@ -104,6 +104,10 @@ async fn members_post_follow_like_collect_comment_and_reply() {
     b.go(&note).await;
     b.click_and_wait(".author-row button[value=follow]").await;
     assert_eq!(b.text(".author-row button").await, "Following");
+    // His Explore says why her note is there.
+    b.go("/").await;
+    assert_eq!(b.texts(".card .why").await, ["From someone you follow"]);
+    b.go(&note).await;
     // The like goes through in the background; the page shows it at once, and so does a reload.
     b.click(&format!("form[action='{note}/like'] button")).await;
     b.find(&format!("form[action='{note}/like'] button.on")).await;

@@ -81,13 +81,15 @@ impl StatusMemo {
     }
 
     /// `notes` as a JSON array of statuses, as `view`'s viewer sees them. `view` holds the
-    /// media of every note not in `kept`.
+    /// media of every note not in `kept`. Where `extra` has an `i`-th entry `(key, value)`, the
+    /// `i`-th status gains that string field; both are plain ASCII names, written unescaped.
     pub fn page(
         &self,
         base: &str,
         notes: &[NoteView],
         view: &View,
         kept: &Kept,
+        extra: &[(&'static str, &'static str)],
     ) -> serde_json::Result<Vec<u8>> {
         let mut out = Vec::with_capacity(notes.len() * 4096 + 2);
         out.push(b'[');
@@ -96,6 +98,11 @@ impl StatusMemo {
                 out.push(b',');
             }
             self.write(&mut out, base, n, view, kept)?;
+            if let Some((key, value)) = extra.get(i)
+                && out.pop_if(|b| *b == b'}').is_some()
+            {
+                out.extend_from_slice(format!(",\"{key}\":\"{value}\"}}").as_bytes());
+            }
         }
         out.push(b']');
         Ok(out)

@@ -17,7 +17,7 @@ mod translation;
 pub use memo::StatusMemo;
 pub use status::{
     MediaJson, RawJson, StatusJson, comment_status, media_attachment, post_for, post_status, posts,
-    raw, status, status_for, statuses, view_of,
+    raw, status, status_for, statuses, statuses_with, view_of,
 };
 pub use translation::{TranslationJson, translation};
 

@@ -276,9 +276,21 @@ pub async fn statuses(
     base: &str,
     notes: &[NoteView],
 ) -> Result<RawJson, ApiError> {
+    statuses_with(s, viewer, base, notes, &[]).await
+}
+
+/// Statuses as [`statuses`], the `i`-th with the field `extra[i]` added (an extension such as
+/// Explore's `explore_reason`).
+pub async fn statuses_with(
+    s: &AppState,
+    viewer: Option<i64>,
+    base: &str,
+    notes: &[NoteView],
+    extra: &[(&'static str, &'static str)],
+) -> Result<RawJson, ApiError> {
     let kept = s.statuses.kept(base, notes);
     let view = View::load_media_unless(&s.ctx, viewer, notes, &[], |n| kept.has(n)).await?;
-    s.statuses.page(base, notes, &view, &kept).map(RawJson).map_err(serialise_failed)
+    s.statuses.page(base, notes, &view, &kept, extra).map(RawJson).map_err(serialise_failed)
 }
 
 /// One status as `viewer` sees it.
