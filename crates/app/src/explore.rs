@@ -153,10 +153,22 @@ impl ExploreState {
 
     /// Bring the pool up to date: read it afresh when old, else patch in the touched notes.
     async fn refresh(&self, ctx: &Ctx) -> Result<()> {
-        if !self.needs_rebuild() && lock(&self.touched).is_empty() {
+        let touched = !lock(&self.touched).is_empty();
+        if !touched && !self.needs_rebuild() {
             return Ok(());
         }
-        let _one = self.refreshing.lock().await;
+        // A pool that is merely old serves on while another request reads the new one; one
+        // missing the viewer's own actions (or lost to an overflow) waits for it.
+        let must_wait =
+            touched || self.overflowed.load(Ordering::Relaxed) || self.pool().built.is_none();
+        let _one = if must_wait {
+            self.refreshing.lock().await
+        } else {
+            match self.refreshing.try_lock() {
+                Ok(one) => one,
+                Err(_) => return Ok(()),
+            }
+        };
         let rebuild = self.needs_rebuild();
         let touched: Vec<i64> = lock(&self.touched).drain().collect();
         let read = if rebuild {
