@@ -8,8 +8,7 @@ use crate::{Ctx, Result, boards, notes};
 pub async fn like(ctx: &Ctx, actor: &AccountRow, note: i64) -> Result<NoteView> {
     notes::get_visible(ctx, Some(actor.id), note).await?;
     ctx.store.like(actor.id, note, ctx.act()).await?;
-    ctx.explore.touch(note);
-    ctx.explore.forget_profile(actor.id);
+    ctx.explore.engaged(actor.id, note);
     notes::get_visible(ctx, Some(actor.id), note).await
 }
 
@@ -17,8 +16,7 @@ pub async fn like(ctx: &Ctx, actor: &AccountRow, note: i64) -> Result<NoteView> 
 /// its author): one's own likes must always be removable.
 pub async fn unlike(ctx: &Ctx, actor: &AccountRow, note: i64) -> Result<NoteView> {
     ctx.store.unlike(actor.id, note).await?;
-    ctx.explore.touch(note);
-    ctx.explore.forget_profile(actor.id);
+    ctx.explore.engaged(actor.id, note);
     notes::get_visible(ctx, Some(actor.id), note).await
 }
 
@@ -36,16 +34,14 @@ pub async fn collect(
         None => ctx.store.default_board(actor.id, ctx.next_id(), ctx.now()).await?.id,
     };
     ctx.store.collect(actor.id, note, board, ctx.act()).await?;
-    ctx.explore.touch(note);
-    ctx.explore.forget_profile(actor.id);
+    ctx.explore.engaged(actor.id, note);
     notes::get_visible(ctx, Some(actor.id), note).await
 }
 
 /// Take a note out of the member's boards, visible to them or not (as [`unlike`]).
 pub async fn uncollect(ctx: &Ctx, actor: &AccountRow, note: i64) -> Result<NoteView> {
     ctx.store.uncollect(actor.id, note).await?;
-    ctx.explore.touch(note);
-    ctx.explore.forget_profile(actor.id);
+    ctx.explore.engaged(actor.id, note);
     notes::get_visible(ctx, Some(actor.id), note).await
 }
 

@@ -134,6 +134,13 @@ impl ExploreState {
         touched.insert(note);
     }
 
+    /// `member` liked, collected or took either back on `note`: the note is touched, and their
+    /// profile read afresh.
+    pub fn engaged(&self, member: i64, note: i64) {
+        self.touch(note);
+        self.forget_profile(member);
+    }
+
     /// `member` liked, collected, followed or unfollowed: their next ranking reads what they
     /// follow and like afresh instead of the profile kept for a minute.
     pub fn forget_profile(&self, member: i64) {

@@ -101,7 +101,9 @@ impl StatusMemo {
             if let Some((key, value)) = extra.get(i)
                 && out.pop_if(|b| *b == b'}').is_some()
             {
-                out.extend_from_slice(format!(",\"{key}\":\"{value}\"}}").as_bytes());
+                for part in [",\"", key, "\":\"", value, "\"}"] {
+                    out.extend_from_slice(part.as_bytes());
+                }
             }
         }
         out.push(b']');
