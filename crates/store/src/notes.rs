@@ -5,7 +5,7 @@ use sqlx::FromRow;
 
 use crate::Store;
 use crate::accounts::{AuthorColumns, Profile};
-use crate::db::{Arg, on_write};
+use crate::db::{Arg, Backend, on_write};
 use crate::engagement::NOTIFY_ONCE;
 use crate::error::{Result, StoreError};
 use crate::idempotency::{Keyed, idempotency_steps};
@@ -220,10 +220,57 @@ pub const TAG_FEED: FeedSql = FeedSql { desc: tag_sql!("DESC"), asc: tag_sql!("A
 pub const FAN_OUT_FOLLOWERS: &str = "SELECT follower_id FROM follows \
      WHERE followee_id = $1 AND follower_id > $2 ORDER BY follower_id LIMIT $3";
 
+/// Home entries written in one many-row `INSERT … SELECT`. On SQLite `OR IGNORE`: a statement
+/// that no row can abort halfway needs no statement journal (a copy of every page it changes,
+/// taken first); with `ON CONFLICT DO NOTHING` alone a `NOT NULL` column could still abort it.
+/// The rows are never null, and an entry already there is skipped either way.
+struct HomeEntriesInsert {
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+impl HomeEntriesInsert {
+    fn for_backend(&self, backend: Backend) -> &'static str {
+        match backend {
+            Backend::Sqlite => self.sqlite,
+            Backend::Postgres => self.postgres,
+        }
+    }
+}
+
+macro_rules! fan_out_in_post {
+    () => {
+        " INTO home_entries (owner_id, note_id, author_id) \
+         SELECT follower_id, $1, $2 FROM follows WHERE followee_id = $2 \
+         UNION ALL SELECT $2, $1, $2"
+    };
+}
+
+/// A post's home entries: every follower's and the author's own. $1 note, $2 author.
+const FAN_OUT_IN_POST: HomeEntriesInsert = HomeEntriesInsert {
+    sqlite: concat!("INSERT OR IGNORE", fan_out_in_post!()),
+    postgres: concat!("INSERT", fan_out_in_post!()),
+};
+
+macro_rules! fan_out_batch {
+    () => {
+        " INTO home_entries (owner_id, note_id, author_id) \
+         SELECT follower_id, $1, $2 FROM follows \
+         WHERE followee_id = $2 AND follower_id > $3 AND follower_id <= $4 \
+         AND EXISTS (SELECT 1 FROM notes WHERE id = $1)"
+    };
+}
+
+/// One batch of a fan-out job. $1 note, $2 author, $3 after this follower, $4 up to this one.
+const FAN_OUT_BATCH: HomeEntriesInsert = HomeEntriesInsert {
+    sqlite: concat!("INSERT OR IGNORE", fan_out_batch!()),
+    postgres: concat!("INSERT", fan_out_batch!(), " ON CONFLICT DO NOTHING"),
+};
+
 const NOTE_BY_ID: &str = note_view!("notes n", "n.id = $1", "n.id");
 
 /// The statements that write one note (see [`Store::insert_note`]).
-fn note_steps(script: &mut Script, n: &NewNote) {
+fn note_steps(script: &mut Script, n: &NewNote, backend: Backend) {
     script.checked(
         "INSERT INTO notes (id, author_id, title, body, visibility, language, app_id, \
          created_at, explore_score) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -256,9 +303,7 @@ fn note_steps(script: &mut Script, n: &NewNote) {
     );
     match &n.fan_out_later {
         None => script.push(
-            "INSERT INTO home_entries (owner_id, note_id, author_id) \
-             SELECT follower_id, $1, $2 FROM follows WHERE followee_id = $2 \
-             UNION ALL SELECT $2, $1, $2",
+            FAN_OUT_IN_POST.for_backend(backend),
             vec![Arg::Int(n.id), Arg::Int(n.author_id)],
         ),
         Some(job) => {
@@ -324,7 +369,7 @@ impl Store {
     pub async fn insert_notes(&self, notes: &[NewNote]) -> Result<()> {
         let mut script = Script::default();
         for n in notes {
-            note_steps(&mut script, n);
+            note_steps(&mut script, n, self.backend());
         }
         self.run_script(script).await.map(drop)
     }
@@ -347,11 +392,7 @@ impl Store {
         let Some(&(last,)) = batch.last() else { return Ok(None) };
         let mut script = Script::default();
         script.push(
-            "INSERT INTO home_entries (owner_id, note_id, author_id) \
-             SELECT follower_id, $1, $2 FROM follows \
-             WHERE followee_id = $2 AND follower_id > $3 AND follower_id <= $4 \
-             AND EXISTS (SELECT 1 FROM notes WHERE id = $1) \
-             ON CONFLICT DO NOTHING",
+            FAN_OUT_BATCH.for_backend(self.backend()),
             vec![Arg::Int(note), Arg::Int(author), Arg::Int(after), Arg::Int(last)],
         );
         self.run_script(script).await?;

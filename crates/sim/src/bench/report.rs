@@ -206,12 +206,39 @@ pub fn markdown(r: &Report) -> String {
     out
 }
 
-/// Write `<dir>/<stem>.json` and `<dir>/<stem>.md`; returns the Markdown path.
+/// Write `<dir>/<stem>.json` and `<dir>/<stem>.md`, or `<stem>-2`, `<stem>-3`… when a report
+/// of the same day, size and concurrency is there already (the reports a change is measured
+/// against must survive the runs after it); returns the Markdown path.
 pub fn write_report(r: &Report, dir: &Path, stem: &str) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
+    let stem = free_stem(dir, stem);
     let json = serde_json::to_string_pretty(r).map_err(std::io::Error::other)?;
     std::fs::write(dir.join(format!("{stem}.json")), json + "\n")?;
     let md = dir.join(format!("{stem}.md"));
     std::fs::write(&md, markdown(r))?;
     Ok(md)
+}
+
+fn free_stem(dir: &Path, stem: &str) -> String {
+    let taken = |s: &str| ["json", "md"].iter().any(|ext| dir.join(format!("{s}.{ext}")).exists());
+    std::iter::once(stem.to_owned())
+        .chain((2..).map(|n| format!("{stem}-{n}")))
+        .find(|s| !taken(s))
+        .unwrap_or_else(|| stem.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::free_stem;
+
+    #[test]
+    fn a_report_never_replaces_an_earlier_one() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(free_stem(dir.path(), "day-sqlite-10-notes-c16"), "day-sqlite-10-notes-c16");
+        std::fs::write(dir.path().join("day-sqlite-10-notes-c16.md"), "").unwrap();
+        assert_eq!(free_stem(dir.path(), "day-sqlite-10-notes-c16"), "day-sqlite-10-notes-c16-2");
+        std::fs::write(dir.path().join("day-sqlite-10-notes-c16-2.json"), "").unwrap();
+        assert_eq!(free_stem(dir.path(), "day-sqlite-10-notes-c16"), "day-sqlite-10-notes-c16-3");
+        assert_eq!(free_stem(dir.path(), "day-sqlite-11-notes-c16"), "day-sqlite-11-notes-c16");
+    }
 }
