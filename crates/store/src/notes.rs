@@ -224,8 +224,8 @@ pub const FAN_OUT_FOLLOWERS: &str = "SELECT follower_id FROM follows \
 /// that no row can abort halfway needs no statement journal (a copy of every page it changes,
 /// taken first); with `ON CONFLICT DO NOTHING` alone a `NOT NULL` column could still abort it.
 /// The rows are never null, and an entry already there is skipped either way.
-struct HomeEntriesInsert {
-    sqlite: &'static str,
+pub(crate) struct HomeEntriesInsert {
+    pub(crate) sqlite: &'static str,
     postgres: &'static str,
 }
 
@@ -246,8 +246,9 @@ macro_rules! fan_out_in_post {
     };
 }
 
-/// A post's home entries: every follower's and the author's own. $1 note, $2 author.
-const FAN_OUT_IN_POST: HomeEntriesInsert = HomeEntriesInsert {
+/// A post's home entries: every follower's and the author's own. $1 note, $2 author. Bulk
+/// loads on SQLite write them with the same statement.
+pub(crate) const FAN_OUT_IN_POST: HomeEntriesInsert = HomeEntriesInsert {
     sqlite: concat!("INSERT OR IGNORE", fan_out_in_post!()),
     postgres: concat!("INSERT", fan_out_in_post!()),
 };

@@ -119,11 +119,8 @@ pub(super) fn notes(tx: &Transaction<'_>, notes: &[NewNote], fan_out: bool) -> R
     let mut tag = tx.prepare_cached(
         "INSERT INTO note_tags (tag_key, note_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     )?;
-    let mut home = tx.prepare_cached(
-        "INSERT INTO home_entries (owner_id, note_id, author_id) \
-         SELECT follower_id, ?1, ?2 FROM follows WHERE followee_id = ?2 \
-         UNION ALL SELECT ?2, ?1, ?2",
-    )?;
+    // $1 note, $2 author: bound in that order below.
+    let mut home = tx.prepare_cached(crate::notes::FAN_OUT_IN_POST.sqlite)?;
     // Per author: notes written, newest time.
     let mut per_author: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
     for n in notes {
