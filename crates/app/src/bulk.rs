@@ -160,7 +160,7 @@ pub async fn notes(ctx: &Ctx, notes: &[Note], fan_out: bool) -> Result<()> {
             idempotency_key: None,
             media_ids: Vec::new(),
             job: None,
-            fan_out_later: None,
+            pull_above: None,
         });
     }
     ctx.store.bulk_insert_notes(&rows, fan_out).await?;
@@ -227,6 +227,12 @@ pub const HOME_DEPTH: usize = 400;
 /// Write home-feed entries a bulk load computed (after [`notes`] without fan-out).
 pub async fn home_entries(ctx: &Ctx, entries: &[HomeEntry]) -> Result<()> {
     Ok(ctx.store.bulk_home_entries(entries).await?)
+}
+
+/// Mark members whose notes a bulk load wrote into no follower's home feed as pulled (read into
+/// the feeds instead; see [`crate::Settings::home_pull_above`]).
+pub async fn pull_authors(ctx: &Ctx, authors: &[i64]) -> Result<()> {
+    Ok(ctx.store.pull_authors(authors).await?)
 }
 
 pub async fn likes(ctx: &Ctx, likes: &[Edge]) -> Result<()> {

@@ -11,14 +11,32 @@ use crate::password::HashParams;
 use crate::translate::Translation;
 
 /// Operator settings the use cases obey.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     pub registration: RegistrationMode,
     pub password_hash: HashParams,
     pub jobs: JobSettings,
     /// Outgoing mail, when the operator configured a mail server.
     pub mail: Option<MailSettings>,
+    /// A member who posts with more followers than this is *pulled*: their notes are read into
+    /// their followers' home feeds instead of written into each (see `nb_store`'s `home.rs`).
+    pub home_pull_above: i64,
 }
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            registration: RegistrationMode::default(),
+            password_hash: HashParams::default(),
+            jobs: JobSettings::default(),
+            mail: None,
+            home_pull_above: HOME_PULL_ABOVE,
+        }
+    }
+}
+
+/// The default of [`Settings::home_pull_above`]; see docs/decisions.md for the measurement.
+pub const HOME_PULL_ABOVE: i64 = 50;
 
 /// What every use case works with.
 #[derive(Clone)]

@@ -28,9 +28,6 @@ pub enum Job {
     SendMail(Mail),
     /// Translate a new note into the languages of its likely readers, so they find it cached.
     PrefetchTranslations { note: i64 },
-    /// Put a new note into its author's followers' home feeds (authors with more followers than
-    /// [`JobSettings::fan_out_in_post`]).
-    FanOut { note: i64, author: i64 },
 }
 
 impl Job {
@@ -40,7 +37,6 @@ impl Job {
             Job::PruneMedia => "prune_media",
             Job::SendMail(_) => "send_mail",
             Job::PrefetchTranslations { .. } => "prefetch_translations",
-            Job::FanOut { .. } => "fan_out",
         }
     }
 }
@@ -68,12 +64,6 @@ pub struct JobSettings {
     pub unattached_media_ttl: Duration,
     /// How often the periodic jobs are enqueued.
     pub periodic_every: Duration,
-    /// A post writes its followers' home entries itself up to this many followers; above it a
-    /// [`Job::FanOut`] writes them, so that one post of a much-followed member does not hold
-    /// the database's one writer (SQLite) for long while other members wait to post.
-    pub fan_out_in_post: i64,
-    /// Followers whose entries one transaction of a fan-out job writes.
-    pub fan_out_batch: i64,
 }
 
 impl Default for JobSettings {
@@ -88,8 +78,6 @@ impl Default for JobSettings {
             backoff_max: Duration::from_secs(3600),
             unattached_media_ttl: Duration::from_secs(24 * 3600),
             periodic_every: Duration::from_secs(3600),
-            fan_out_in_post: 1_000,
-            fan_out_batch: 500,
         }
     }
 }
@@ -167,20 +155,6 @@ async fn perform(ctx: &Ctx, row: &JobRow) -> Result<(), Failure> {
             crate::translate::prefetch(ctx, note)
                 .await
                 .map_err(|e| Failure::Retry(e.to_string()))?;
-        }
-        Job::FanOut { note, author } => {
-            // Batch by batch, each its own transaction: other writes go between them. Run
-            // again, it writes what is missing.
-            let mut after = i64::MIN;
-            let batch = ctx.settings.jobs.fan_out_batch.max(1);
-            while let Some((last, written)) =
-                ctx.store.fan_out_batch(note, author, after, batch).await?
-            {
-                after = last;
-                if i64::try_from(written).unwrap_or(0) < batch {
-                    break;
-                }
-            }
         }
         Job::SendMail(m) => {
             // Unconfigured (perhaps for now): retry, and an operator can replay the dead letter.

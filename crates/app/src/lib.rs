@@ -26,7 +26,7 @@ pub mod sessions;
 pub mod social;
 pub mod translate;
 
-pub use ctx::{Ctx, Settings};
+pub use ctx::{Ctx, HOME_PULL_ABOVE, Settings};
 pub use error::AppError;
 pub use nb_store::{
     AccountRow, AppRow, BoardRow, CommentView, ListedProfile, MarkerRow, MediaRow, NoteView, Page,

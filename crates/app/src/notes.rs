@@ -85,14 +85,7 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView
             let job = crate::jobs::Job::PrefetchTranslations { note: id };
             crate::jobs::new_job(ctx, &job, now, None)
         }),
-        fan_out_later: (author.followers_count > ctx.settings.jobs.fan_out_in_post).then(|| {
-            crate::jobs::new_job(
-                ctx,
-                &crate::jobs::Job::FanOut { note: id, author: author.id },
-                now,
-                None,
-            )
-        }),
+        pull_above: Some(ctx.settings.home_pull_above),
     };
     match ctx.store.insert_note(&note).await {
         Ok(()) => {}
@@ -119,7 +112,7 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView
         }
         Err(e) => return Err(e.into()),
     }
-    if note.job.is_some() || note.fan_out_later.is_some() {
+    if note.job.is_some() {
         ctx.jobs_wake.notify_one();
     }
     ctx.explore.touch(note.id);

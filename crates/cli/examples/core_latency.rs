@@ -103,7 +103,7 @@ async fn main() -> anyhow::Result<()> {
             idempotency_key: None,
             media_ids: vec![],
             job: None,
-            fan_out_later: None,
+            pull_above: None,
         })
         .collect();
     for chunk in batch.chunks(5_000) {

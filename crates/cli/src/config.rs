@@ -28,6 +28,7 @@ pub struct Config {
     pub accounts: AccountsSection,
     pub limits: LimitsSection,
     pub jobs: JobsSection,
+    pub feeds: FeedsSection,
     pub mail: MailSection,
     pub translate: TranslateSection,
     pub log: LogSection,
@@ -138,9 +139,6 @@ pub struct JobsSection {
     pub unattached_media_hours: u64,
     /// On shutdown, how long to wait for the jobs in hand.
     pub shutdown_grace_seconds: u64,
-    /// A post by a member with more followers than this reaches their home feeds through a
-    /// fan-out job instead of in the post's own transaction.
-    pub fan_out_in_post: i64,
 }
 
 impl Default for JobsSection {
@@ -154,8 +152,22 @@ impl Default for JobsSection {
             backoff_max_seconds: j.backoff_max.as_secs(),
             unattached_media_hours: j.unattached_media_ttl.as_secs() / 3600,
             shutdown_grace_seconds: 30,
-            fan_out_in_post: j.fan_out_in_post,
         }
+    }
+}
+
+/// The feeds (see `nb_app::Settings`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FeedsSection {
+    /// A member who posts with more followers than this has their notes read into followers'
+    /// home feeds instead of written into each.
+    pub home_pull_above: i64,
+}
+
+impl Default for FeedsSection {
+    fn default() -> Self {
+        Self { home_pull_above: nb_app::HOME_PULL_ABOVE }
     }
 }
 
@@ -336,11 +348,20 @@ impl Config {
             backoff_base: Duration::from_secs(j.backoff_seconds),
             backoff_max: Duration::from_secs(j.backoff_max_seconds.max(j.backoff_seconds)),
             unattached_media_ttl: Duration::from_secs(j.unattached_media_hours.max(1) * 3600),
-            fan_out_in_post: j.fan_out_in_post.max(0),
             ..JobSettings::default()
         };
         let mail = self.mail.settings()?;
-        Ok(Settings { registration: a.registration, password_hash, jobs, mail })
+        anyhow::ensure!(
+            self.feeds.home_pull_above >= 0,
+            "feeds.home_pull_above must not be negative"
+        );
+        Ok(Settings {
+            registration: a.registration,
+            password_hash,
+            jobs,
+            mail,
+            home_pull_above: self.feeds.home_pull_above,
+        })
     }
 }
 

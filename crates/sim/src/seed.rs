@@ -121,6 +121,8 @@ pub async fn seed(
         ctx.store.restore_load_indexes().await.map_err(nb_app::AppError::from)?;
         mark("indexes", &mut phases);
     }
+    w.pull().await?;
+    mark("pulled members", &mut phases);
     // Fresh statistics, or the planner guesses at tables that grew from nothing.
     ctx.store.analyze().await.map_err(nb_app::AppError::from)?;
     if fresh {
@@ -182,6 +184,8 @@ struct Writer<'a> {
     /// Note index → (id, author index); comment index → (id, author index).
     notes: Vec<(i64, u32)>,
     comments: Vec<(i64, u32)>,
+    /// Accounts whose notes home feeds read instead of hold (see [`Writer::home_feeds`]).
+    pulled: Vec<i64>,
     /// Photos of the notes written so far, attached after the days.
     photos: Vec<PlannedPhoto>,
     boards: HashMap<(u32, Option<&'static str>), i64>,
@@ -203,6 +207,7 @@ impl<'a> Writer<'a> {
             accounts: Vec::with_capacity(people),
             notes: Vec::new(),
             comments: Vec::new(),
+            pulled: Vec::new(),
             photos: Vec::new(),
             boards: HashMap::new(),
             totals: Progress::default(),
@@ -288,10 +293,21 @@ impl<'a> Writer<'a> {
         for &(id, author) in &self.notes {
             by_author[author as usize].push(id);
         }
-        let mut followees: Vec<Vec<u32>> = vec![Vec::new(); people];
+        // Members above the pull threshold go into no one else's entries: their followers'
+        // feeds read their notes (see `pull`).
+        let mut followers = vec![0_i64; people];
         for f in &pop.follows {
+            followers[f.followee as usize] += 1;
+        }
+        let pulled = |p: u32| followers[p as usize] > self.ctx.settings.home_pull_above;
+        let mut followees: Vec<Vec<u32>> = vec![Vec::new(); people];
+        for f in pop.follows.iter().filter(|f| !pulled(f.followee)) {
             followees[f.follower as usize].push(f.followee);
         }
+        self.pulled = (0..people)
+            .filter(|&p| pulled(u32::try_from(p).unwrap_or(u32::MAX)))
+            .map(|p| self.accounts[p])
+            .collect();
         let mut rows = Vec::with_capacity(HOME_BATCH);
         let mut feed: Vec<(i64, u32)> = Vec::new();
         // Account ids grow with the person index (people are in joining order).
@@ -310,6 +326,12 @@ impl<'a> Writer<'a> {
         }
         bulk::home_entries(self.ctx, &rows).await?;
         Ok(())
+    }
+
+    /// Mark the members [`Writer::home_feeds`] left out as pulled. It reads the follows by
+    /// followee, so it comes after their index is back.
+    async fn pull(&mut self) -> Result<(), SeedError> {
+        Ok(bulk::pull_authors(self.ctx, &self.pulled).await?)
     }
 
     /// Attach the notes' photos, in media id order.

@@ -15,13 +15,17 @@ fn params() -> Params {
     Params { users: 300, days: 2, photo_pool_size: 6, ..Params::default() }
 }
 
+/// Low, so that the small community has members on both sides of it.
+const PULL_ABOVE: i64 = 20;
+
 async fn seeded(p: &Params) -> (Ctx, Report, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let store =
         Store::open_sqlite(&dir.path().join("sim.db"), &StoreOptions::default()).await.unwrap();
     store.migrate().await.unwrap();
-    let ctx =
-        Ctx::new(store, BlobStore::local(&dir.path().join("media")).unwrap(), Settings::default());
+    // Members with more than PULL_ABOVE followers are read into home feeds, not written.
+    let settings = Settings { home_pull_above: PULL_ABOVE, ..Settings::default() };
+    let ctx = Ctx::new(store, BlobStore::local(&dir.path().join("media")).unwrap(), settings);
     let hash = password::hash(&Password::offered(nb_sim::SIM_PASSWORD), HashParams::default())
         .await
         .unwrap();
@@ -115,19 +119,34 @@ async fn a_seeded_community_is_complete_and_consistent() {
     .unwrap();
     assert_eq!(who.handle, report.sample_handle);
 
-    // A home feed holds the member's own notes and those of everyone they follow, newest first
-    // (fewer than HOME_DEPTH here, so all of them).
-    let reader = pop.follows[0].follower;
-    let followed: std::collections::HashSet<u32> =
-        pop.follows.iter().filter(|f| f.follower == reader).map(|f| f.followee).collect();
-    let mut expected: Vec<&str> = planned
+    // A home feed holds the member's own notes and those of everyone they follow, newest first,
+    // whether written into it or read (pulled). The reader follows members on both sides of
+    // the threshold and has fewer than HOME_DEPTH such notes, so the feed holds all of them.
+    let followers_of = |p: u32| pop.follows.iter().filter(|f| f.followee == p).count() as i64;
+    let feed_of = |r: u32| {
+        let followed: Vec<u32> =
+            pop.follows.iter().filter(|f| f.follower == r).map(|f| f.followee).collect();
+        let mut titles: Vec<&str> = planned
+            .iter()
+            .flat_map(|d| &d.notes)
+            .filter(|n| n.author == r || followed.contains(&n.author))
+            .map(|n| n.title.as_str())
+            .collect();
+        titles.reverse();
+        let pulled = followed.iter().filter(|&&f| followers_of(f) > PULL_ABOVE).count();
+        (titles, pulled, followed.len() - pulled)
+    };
+    let (reader, expected) = pop
+        .people
         .iter()
-        .flat_map(|d| &d.notes)
-        .filter(|n| n.author == reader || followed.contains(&n.author))
-        .map(|n| n.title.as_str())
-        .collect();
-    expected.reverse();
-    assert!(expected.len() > 20 && expected.len() < nb_app::bulk::HOME_DEPTH, "{}", expected.len());
+        .enumerate()
+        .map(|(i, _)| u32::try_from(i).unwrap())
+        .find_map(|r| {
+            let (titles, pulled, written) = feed_of(r);
+            let fits = titles.len() > 20 && titles.len() < nb_app::bulk::HOME_DEPTH;
+            (fits && pulled > 0 && written > 0).then_some((r, titles))
+        })
+        .expect("a member following pulled and written members, with a feed under HOME_DEPTH");
     let reader = ctx.store.account_by_handle(&pop.people[reader as usize].handle).await.unwrap();
     let reader = reader.unwrap();
     let mut home = Vec::new();

@@ -6,7 +6,7 @@ use crate::Store;
 use crate::db::{Arg, on_write};
 use crate::engagement::ListedProfile;
 use crate::error::Result;
-use crate::follows::follow_counts;
+use crate::follows::{follow_counts, forget_followee};
 use crate::lists::profile_list;
 use crate::notes::FeedSql;
 use crate::page::Page;
@@ -67,11 +67,7 @@ impl Store {
                 if gone.rows_affected() > 0 {
                     follow_counts!(tx, a, b, -1);
                 }
-                sqlx::query("DELETE FROM home_entries WHERE owner_id = $1 AND author_id = $2")
-                    .bind(a)
-                    .bind(b)
-                    .execute(&mut *tx)
-                    .await?;
+                forget_followee!(tx, a, b);
             }
             tx.commit().await?;
             Ok(true)

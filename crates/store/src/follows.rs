@@ -24,6 +24,20 @@ macro_rules! follow_counts {
 }
 pub(crate) use follow_counts;
 
+/// Take `followee`'s notes out of `follower`'s home feed, in the caller's transaction `tx`:
+/// the entries written into it and, when the followee is pulled, the link that reads them in.
+macro_rules! forget_followee {
+    ($tx:ident, $follower:expr, $followee:expr) => {
+        for sql in [
+            "DELETE FROM home_entries WHERE owner_id = $1 AND author_id = $2",
+            "DELETE FROM pulled_follows WHERE follower_id = $1 AND followee_id = $2",
+        ] {
+            sqlx::query(sql).bind($follower).bind($followee).execute(&mut *$tx).await?;
+        }
+    };
+}
+pub(crate) use forget_followee;
+
 /// How many of a followee's latest notes a new follower's home feed receives at once.
 const BACKFILL: i64 = 40;
 
@@ -57,6 +71,17 @@ impl Store {
             .bind(BACKFILL)
             .execute(&mut *tx)
             .await?;
+            // After the counter: that update waits for a post that is making the followee
+            // pulled (see `home.rs`), so this sees the flag it set.
+            sqlx::query(
+                "INSERT INTO pulled_follows (follower_id, followee_id) \
+                 SELECT $1, id FROM accounts WHERE id = $2 AND home_pull = 1 \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(follower)
+            .bind(followee)
+            .execute(&mut *tx)
+            .await?;
             notify!(tx, id: act.notification_id, to: followee, kind: "follow", by: follower, note: None::<i64>, at: act.at, comment: None::<i64>);
             tx.commit().await?;
             Ok(true)
@@ -78,11 +103,7 @@ impl Store {
                 return Ok(false);
             }
             follow_counts!(tx, follower, followee, -1);
-            sqlx::query("DELETE FROM home_entries WHERE owner_id = $1 AND author_id = $2")
-                .bind(follower)
-                .bind(followee)
-                .execute(&mut *tx)
-                .await?;
+            forget_followee!(tx, follower, followee);
             tx.commit().await?;
             Ok(true)
         })

@@ -21,6 +21,7 @@ mod error;
 mod explore;
 mod follows;
 mod gc;
+mod home;
 mod idempotency;
 mod jobs;
 mod lists;
@@ -49,12 +50,11 @@ pub use explore::{
     EXPLORE_NEWEST, EXPLORE_TOP, ExploreCandidate, FOLLOWEE_IDS, LIKED_NOTES, explore_score,
 };
 pub use gc::{MediaRemoval, Picture};
+pub use home::{HOME_FEED, pulled_note_ids};
 pub use idempotency::IDEMPOTENCY_WINDOW_MS;
 pub use jobs::{JobRow, NewJob};
 pub use media::MediaRow;
-pub use notes::{
-    AUTHOR_FEED, FAN_OUT_FOLLOWERS, FeedSql, HOME_FEED, NewNote, NoteView, PUBLIC_FEED, TAG_FEED,
-};
+pub use notes::{AUTHOR_FEED, FeedSql, NewNote, NoteView, PUBLIC_FEED, TAG_FEED};
 pub use notifications::{MarkerRow, NotificationRow};
 pub use page::Page;
 pub use stats::SizeSummary;

@@ -1,5 +1,6 @@
-//! Notes and the chronological feeds over them. Every feed is one query that walks an index
-//! range in id order (see `tests/query_plans.rs`).
+//! Notes and the chronological feeds over them. Every feed here is one query that walks an
+//! index range in id order (see `tests/query_plans.rs`); the home feed, which merges two, is in
+//! `home.rs`.
 
 use sqlx::FromRow;
 
@@ -33,11 +34,10 @@ pub struct NewNote {
     pub media_ids: Vec<i64>,
     /// A job enqueued with the note, in its transaction (the translation prefetch).
     pub job: Option<NewJob>,
-    /// The fan-out job, for an author with many followers: when set, the note's transaction
-    /// writes only the author's own home entry and queues this job, which writes the
-    /// followers' entries in batches ([`Store::fan_out_batch`]). When `None`, every
-    /// follower's entry is written with the note.
-    pub fan_out_later: Option<NewJob>,
+    /// Above this many followers the author becomes pulled and the note goes into no
+    /// follower's home feed (see `home.rs`); `None` writes it into every follower's feed
+    /// (unless the author is pulled already).
+    pub pull_above: Option<i64>,
 }
 
 /// A note joined with what a client shows beside it: its author and the posting app.
@@ -162,28 +162,6 @@ macro_rules! feed_sql {
     };
 }
 
-/// Home: the fanned-out entries of one reader. $1 owner, $2 upper, $3 lower, $4 limit.
-/// The page of entries is taken first, so the planner joins only those rows (left to itself,
-/// PostgreSQL merge-joins against a walk of every note).
-macro_rules! home_sql {
-    ($dir:literal) => {
-        note_view!(
-            concat!(
-                "(SELECT note_id FROM home_entries WHERE owner_id = $1 AND note_id < $2 \
-                 AND note_id > $3 ORDER BY note_id ",
-                $dir,
-                " LIMIT $4) page JOIN notes n ON n.id = page.note_id"
-            ),
-            // Fan-out and unfollow can race (PostgreSQL, READ COMMITTED): a private note shows
-            // only while its reader still may see it.
-            "(n.visibility <> 'private' OR n.author_id = $1 OR EXISTS (SELECT 1 FROM follows f \
-             WHERE f.follower_id = $1 AND f.followee_id = n.author_id))",
-            concat!("page.note_id ", $dir)
-        )
-    };
-}
-pub const HOME_FEED: FeedSql = FeedSql { desc: home_sql!("DESC"), asc: home_sql!("ASC") };
-
 /// Public: every public note. $1 upper, $2 lower, $3 limit.
 pub const PUBLIC_FEED: FeedSql =
     feed_sql!("notes n", "n.id", "n.visibility = 'public' AND n.id < $1 AND n.id > $2", "3");
@@ -214,59 +192,6 @@ macro_rules! tag_sql {
     };
 }
 pub const TAG_FEED: FeedSql = FeedSql { desc: tag_sql!("DESC"), asc: tag_sql!("ASC") };
-
-/// The next followers a fan-out job writes entries for. $1 author, $2 after this follower,
-/// $3 limit.
-pub const FAN_OUT_FOLLOWERS: &str = "SELECT follower_id FROM follows \
-     WHERE followee_id = $1 AND follower_id > $2 ORDER BY follower_id LIMIT $3";
-
-/// Home entries written in one many-row `INSERT … SELECT`. On SQLite `OR IGNORE`: a statement
-/// that no row can abort halfway needs no statement journal (a copy of every page it changes,
-/// taken first); with `ON CONFLICT DO NOTHING` alone a `NOT NULL` column could still abort it.
-/// The rows are never null, and an entry already there is skipped either way.
-pub(crate) struct HomeEntriesInsert {
-    pub(crate) sqlite: &'static str,
-    postgres: &'static str,
-}
-
-impl HomeEntriesInsert {
-    fn for_backend(&self, backend: Backend) -> &'static str {
-        match backend {
-            Backend::Sqlite => self.sqlite,
-            Backend::Postgres => self.postgres,
-        }
-    }
-}
-
-macro_rules! fan_out_in_post {
-    () => {
-        " INTO home_entries (owner_id, note_id, author_id) \
-         SELECT follower_id, $1, $2 FROM follows WHERE followee_id = $2 \
-         UNION ALL SELECT $2, $1, $2"
-    };
-}
-
-/// A post's home entries: every follower's and the author's own. $1 note, $2 author. Bulk
-/// loads on SQLite write them with the same statement.
-pub(crate) const FAN_OUT_IN_POST: HomeEntriesInsert = HomeEntriesInsert {
-    sqlite: concat!("INSERT OR IGNORE", fan_out_in_post!()),
-    postgres: concat!("INSERT", fan_out_in_post!()),
-};
-
-macro_rules! fan_out_batch {
-    () => {
-        " INTO home_entries (owner_id, note_id, author_id) \
-         SELECT follower_id, $1, $2 FROM follows \
-         WHERE followee_id = $2 AND follower_id > $3 AND follower_id <= $4 \
-         AND EXISTS (SELECT 1 FROM notes WHERE id = $1)"
-    };
-}
-
-/// One batch of a fan-out job. $1 note, $2 author, $3 after this follower, $4 up to this one.
-const FAN_OUT_BATCH: HomeEntriesInsert = HomeEntriesInsert {
-    sqlite: concat!("INSERT OR IGNORE", fan_out_batch!()),
-    postgres: concat!("INSERT", fan_out_batch!(), " ON CONFLICT DO NOTHING"),
-};
 
 const NOTE_BY_ID: &str = note_view!("notes n", "n.id = $1", "n.id");
 
@@ -302,19 +227,7 @@ fn note_steps(script: &mut Script, n: &NewNote, backend: Backend) {
          ELSE last_note_at END WHERE id = $1",
         vec![Arg::Int(n.author_id), Arg::Int(n.created_at)],
     );
-    match &n.fan_out_later {
-        None => script.push(
-            FAN_OUT_IN_POST.for_backend(backend),
-            vec![Arg::Int(n.id), Arg::Int(n.author_id)],
-        ),
-        Some(job) => {
-            script.push(
-                "INSERT INTO home_entries (owner_id, note_id, author_id) VALUES ($2, $1, $2)",
-                vec![Arg::Int(n.id), Arg::Int(n.author_id)],
-            );
-            enqueue_step(script, job);
-        }
-    }
+    crate::home::post_steps(script, n.id, n.author_id, n.pull_above, backend);
     if let Some(key) = &n.idempotency_key {
         idempotency_steps(script, Keyed::Note, n.author_id, key, n.id, n.created_at);
     }
@@ -375,31 +288,6 @@ impl Store {
         self.run_script(script).await.map(drop)
     }
 
-    /// Write the home entries of up to `limit` followers of `author`, those with ids above
-    /// `after`, for the author's `note`, in one transaction; entries already there stay (a
-    /// fan-out job may run twice, and a follow made since may have brought the note already).
-    /// Returns the last follower written and how many there were: fewer than `limit` means
-    /// the end. A note deleted meanwhile gets no entries.
-    pub async fn fan_out_batch(
-        &self,
-        note: i64,
-        author: i64,
-        after: i64,
-        limit: i64,
-    ) -> Result<Option<(i64, usize)>> {
-        let batch: Vec<(i64,)> = self
-            .read_all(FAN_OUT_FOLLOWERS, &[Arg::Int(author), Arg::Int(after), Arg::Int(limit)])
-            .await?;
-        let Some(&(last,)) = batch.last() else { return Ok(None) };
-        let mut script = Script::default();
-        script.push(
-            FAN_OUT_BATCH.for_backend(self.backend()),
-            vec![Arg::Int(note), Arg::Int(author), Arg::Int(after), Arg::Int(last)],
-        );
-        self.run_script(script).await?;
-        Ok(Some((last, batch.len())))
-    }
-
     pub async fn note(&self, id: i64) -> Result<Option<NoteView>> {
         self.read_first(NOTE_BY_ID, &[Arg::Int(id)]).await
     }
@@ -447,18 +335,6 @@ impl Store {
             tx.commit().await?;
             Ok(author)
         })
-    }
-
-    pub async fn home_feed(&self, owner: i64, page: &Page) -> Result<Vec<NoteView>> {
-        let sql = if page.ascending() { HOME_FEED.asc } else { HOME_FEED.desc };
-        let args = [
-            Arg::Int(owner),
-            Arg::Int(page.upper()),
-            Arg::Int(page.lower()),
-            Arg::Int(page.limit()),
-        ];
-        let rows = self.read_all(sql, &args).await?;
-        Ok(finish(rows, page))
     }
 
     pub async fn public_feed(&self, page: &Page) -> Result<Vec<NoteView>> {

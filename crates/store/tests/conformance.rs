@@ -18,7 +18,8 @@ conformance!(
     follow_counts_hold_for_many_follows,
     feeds_page_by_id,
     home_feed_follows_the_graph,
-    fan_out_later_fills_home_feeds_in_batches,
+    pulled_authors_are_read_into_home_feeds,
+    pulled_notes_merge_into_pages_both_ways,
     private_notes_stay_with_followers,
     tag_feed,
     delete_removes_everything,
@@ -91,7 +92,7 @@ fn note(n: i64, author: i64, body: &str) -> NewNote {
         idempotency_key: None,
         media_ids: vec![],
         job: None,
-        fan_out_later: None,
+        pull_above: None,
     }
 }
 
@@ -295,55 +296,111 @@ async fn home_feed_follows_the_graph(s: &Store) {
     assert_eq!((ann.following_count, bob.followers_count), (0, 0));
 }
 
-async fn fan_out_later_fills_home_feeds_in_batches(s: &Store) {
+/// Ids on a page of `owner`'s home feed.
+async fn home_ids(s: &Store, owner: i64, page: &Page) -> Vec<i64> {
+    s.home_feed(owner, page).await.unwrap().into_iter().map(|n| n.id).collect()
+}
+
+async fn pulled_authors_are_read_into_home_feeds(s: &Store) {
     let star = account(1, "star");
     s.insert_account(&star).await.unwrap();
-    let fans: Vec<NewAccount> = (0..5).map(|i| account(10 + i, &format!("fan{i}"))).collect();
-    for (i, f) in (0..).zip(&fans) {
-        s.insert_account(f).await.unwrap();
-        assert!(s.follow(f.id, star.id, act(i)).await.unwrap());
+    let fans: Vec<i64> = (0..4).map(|i| id(10 + i)).collect();
+    for (i, &f) in (0..).zip(&fans) {
+        s.insert_account(&account(10 + i, &format!("fan{i}"))).await.unwrap();
+        assert!(s.follow(f, star.id, act(i)).await.unwrap());
     }
-    let home_ids = |owner: i64| async move {
-        let page = s.home_feed(owner, &Page::newest(20)).await.unwrap();
-        page.into_iter().map(|n| n.id).collect::<Vec<_>>()
-    };
-    let mut post = note(100, star.id, "for my fans");
-    post.fan_out_later = Some(job(1, "fan_out", None, T0));
+    let newest = Page::newest(20);
+    // Written into feeds before she is pulled: an entry per fan, as always.
+    let early = note(100, star.id, "before");
+    s.insert_note(&early).await.unwrap();
+    // Four followers, more than three: this post makes her pulled and goes into no fan's feed,
+    // yet every fan reads it, and the early note once.
+    let mut post = note(101, star.id, "for my fans");
+    post.pull_above = Some(3);
     s.insert_note(&post).await.unwrap();
-    // With the note: the author's own entry and the job, no follower's entry yet.
-    assert_eq!(home_ids(star.id).await, [post.id]);
-    assert!(home_ids(fans[0].id).await.is_empty());
-    let queued = s.claim_jobs(T0, 1, T0 + 1_000, 10).await.unwrap();
-    assert_eq!(queued.iter().map(|j| j.kind.as_str()).collect::<Vec<_>>(), ["fan_out"]);
+    let mut private = note(102, star.id, "fans only");
+    private.visibility = "private".to_owned();
+    private.pull_above = Some(3);
+    s.insert_note(&private).await.unwrap();
+    for &f in &fans {
+        assert_eq!(home_ids(s, f, &newest).await, [private.id, post.id, early.id]);
+    }
+    assert_eq!(home_ids(s, star.id, &newest).await, [private.id, post.id, early.id]);
 
-    // A fan who followed again in between already has an entry: it stays, once.
+    // A later follower reads all of her notes; a stranger none.
     s.insert_account(&account(20, "late")).await.unwrap();
+    s.insert_account(&account(21, "stranger")).await.unwrap();
     assert!(s.follow(id(20), star.id, act(20)).await.unwrap());
-    assert_eq!(home_ids(id(20)).await, [post.id], "following brings the recent note");
+    assert_eq!(home_ids(s, id(20), &newest).await, [private.id, post.id, early.id]);
+    assert!(home_ids(s, id(21), &newest).await.is_empty());
 
-    // Batches of two over six followers, in follower order: 2, 2, 2, then nothing.
-    let mut after = i64::MIN;
-    let mut sizes = Vec::new();
-    while let Some((last, n)) = s.fan_out_batch(post.id, star.id, after, 2).await.unwrap() {
-        assert!(last > after);
-        after = last;
-        sizes.push(n);
-    }
-    assert_eq!(sizes, [2, 2, 2]);
-    for f in fans.iter().map(|f| f.id).chain([id(20)]) {
-        assert_eq!(home_ids(f).await, [post.id]);
-    }
-    // Run again (a job may run twice): nothing changes, nothing fails.
-    assert_eq!(s.fan_out_batch(post.id, star.id, i64::MIN, 10).await.unwrap(), Some((after, 6)));
-    assert_eq!(home_ids(fans[4].id).await, [post.id]);
+    // Unfollowing or blocking takes her out of a feed, following again brings her back.
+    assert!(s.unfollow(fans[0], star.id).await.unwrap());
+    assert!(home_ids(s, fans[0], &newest).await.is_empty());
+    assert!(s.block(fans[1], star.id, id(30), T0).await.unwrap());
+    assert!(home_ids(s, fans[1], &newest).await.is_empty());
+    assert!(s.follow(fans[0], star.id, act(40)).await.unwrap());
+    assert_eq!(home_ids(s, fans[0], &newest).await, [private.id, post.id, early.id]);
 
-    // A note deleted before its fan-out ran writes nothing.
-    let mut gone = note(101, star.id, "deleted at once");
-    gone.fan_out_later = Some(job(2, "fan_out", None, T0));
-    s.insert_note(&gone).await.unwrap();
-    s.delete_note(gone.id).await.unwrap();
-    assert_eq!(s.fan_out_batch(gone.id, star.id, i64::MIN, 10).await.unwrap(), Some((after, 6)));
-    assert_eq!(home_ids(fans[0].id).await, [post.id]);
+    // Pulled stays pulled: with fewer followers than the threshold now, a post still goes into
+    // no fan's entries, and still reaches them.
+    assert!(s.unfollow(fans[2], star.id).await.unwrap());
+    assert!(s.unfollow(fans[3], star.id).await.unwrap());
+    let mut quiet = note(103, star.id, "fewer fans");
+    quiet.pull_above = Some(3);
+    s.insert_note(&quiet).await.unwrap();
+    assert_eq!(s.account(star.id).await.unwrap().unwrap().followers_count, 2);
+    assert_eq!(home_ids(s, id(20), &newest).await[0], quiet.id);
+
+    // A bulk load's pulled members: follows and notes written without entries, then marked.
+    let (big, reader) = (account(50, "big"), account(51, "reader"));
+    s.insert_account(&big).await.unwrap();
+    s.insert_account(&reader).await.unwrap();
+    let edge = BulkEdge { id: id(52), actor: reader.id, target: big.id, at: T0 };
+    s.bulk_follow(&[edge]).await.unwrap();
+    s.bulk_insert_notes(&[note(104, big.id, "loaded")], false).await.unwrap();
+    assert!(home_ids(s, reader.id, &newest).await.is_empty());
+    s.pull_authors(&[big.id]).await.unwrap();
+    assert_eq!(home_ids(s, reader.id, &newest).await, [id(104)]);
+}
+
+/// A reader's entries and a pulled member's notes interleave; pages walk them in id order
+/// both ways without losing or repeating one.
+async fn pulled_notes_merge_into_pages_both_ways(s: &Store) {
+    let (reader, star, friend) = (account(1, "reader"), account(2, "star"), account(3, "friend"));
+    for a in [&reader, &star, &friend] {
+        s.insert_account(a).await.unwrap();
+    }
+    s.follow(reader.id, star.id, act(1)).await.unwrap();
+    s.follow(reader.id, friend.id, act(2)).await.unwrap();
+    let mut all = Vec::new();
+    for i in 0..12 {
+        let mut n = note(100 + i, if i % 3 == 0 { friend.id } else { star.id }, "n");
+        n.pull_above = Some(0);
+        s.insert_note(&n).await.unwrap();
+        all.push(n.id);
+    }
+    all.reverse();
+    let mut seen = Vec::new();
+    let mut page = Page::newest(5);
+    loop {
+        let got = home_ids(s, reader.id, &page).await;
+        let Some(&last) = got.last() else { break };
+        seen.extend(got);
+        page.max_id = Some(last);
+    }
+    assert_eq!(seen, all, "newest first, max_id");
+    let mut up = Vec::new();
+    let mut page = Page { min_id: Some(i64::MIN + 1), ..Page::newest(5) };
+    loop {
+        let got = home_ids(s, reader.id, &page).await;
+        let Some(&first) = got.first() else { break };
+        up.splice(0..0, got);
+        page.min_id = Some(first);
+    }
+    assert_eq!(up, all, "oldest first, min_id");
+    let since = Page { since_id: Some(all[4]), ..Page::newest(20) };
+    assert_eq!(home_ids(s, reader.id, &since).await, all[..4]);
 }
 
 async fn private_notes_stay_with_followers(s: &Store) {

@@ -221,6 +221,7 @@ pub(super) async fn notes(p: &PgPool, notes: &[NewNote], fan_out: bool) -> Resul
         sqlx::query(
             "INSERT INTO home_entries (owner_id, note_id, author_id) \
              SELECT f.follower_id, n.id, n.author_id FROM notes n \
+             JOIN accounts a ON a.id = n.author_id AND a.home_pull = 0 \
              JOIN follows f ON f.followee_id = n.author_id WHERE n.id = ANY($1) \
              UNION ALL SELECT n.author_id, n.id, n.author_id FROM notes n WHERE n.id = ANY($1)",
         )

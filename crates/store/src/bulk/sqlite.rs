@@ -120,7 +120,7 @@ pub(super) fn notes(tx: &Transaction<'_>, notes: &[NewNote], fan_out: bool) -> R
         "INSERT INTO note_tags (tag_key, note_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     )?;
     // $1 note, $2 author: bound in that order below.
-    let mut home = tx.prepare_cached(crate::notes::FAN_OUT_IN_POST.sqlite)?;
+    let mut home = tx.prepare_cached(crate::home::FAN_OUT_IN_POST_SQLITE)?;
     // Per author: notes written, newest time.
     let mut per_author: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
     for n in notes {
