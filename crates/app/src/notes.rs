@@ -85,7 +85,10 @@ pub async fn post(ctx: &Ctx, author: &AccountRow, c: Compose) -> Result<NoteView
             let job = crate::jobs::Job::PrefetchTranslations { note: id };
             crate::jobs::new_job(ctx, &job, now, None)
         }),
-        pull_above: Some(ctx.settings.home_pull_above),
+        // Only an author who looked above the threshold when read pays for the check in the
+        // post's transaction; one who crossed it meanwhile is caught at their next post.
+        pull_above: (author.followers_count > ctx.settings.home_pull_above)
+            .then_some(ctx.settings.home_pull_above),
     };
     match ctx.store.insert_note(&note).await {
         Ok(()) => {}

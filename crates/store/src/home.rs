@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use crate::Store;
 use crate::db::{Arg, Backend, placeholders};
 use crate::error::Result;
-use crate::notes::{FeedSql, NoteView, note_view};
+use crate::notes::{FeedSql, NoteView, note_view, page_first_sql};
 use crate::page::Page;
 use crate::script::Script;
 
@@ -26,20 +26,9 @@ macro_rules! readable {
 }
 
 /// Home: the entries written into one reader's feed. $1 owner, $2 upper, $3 lower, $4 limit.
-/// The page of entries is taken first, so the planner joins only those rows (left to itself,
-/// PostgreSQL merge-joins against a walk of every note).
 macro_rules! home_sql {
     ($dir:literal) => {
-        note_view!(
-            concat!(
-                "(SELECT note_id FROM home_entries WHERE owner_id = $1 AND note_id < $2 \
-                 AND note_id > $3 ORDER BY note_id ",
-                $dir,
-                " LIMIT $4) page JOIN notes n ON n.id = page.note_id"
-            ),
-            readable!(),
-            concat!("page.note_id ", $dir)
-        )
+        page_first_sql!("home_entries", "owner_id", readable!(), $dir)
     };
 }
 pub const HOME_FEED: FeedSql = FeedSql { desc: home_sql!("DESC"), asc: home_sql!("ASC") };
