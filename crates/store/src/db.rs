@@ -12,6 +12,7 @@ use crate::bulk::BulkConn;
 use crate::checkpoint::{Checkpointer, WRITER_AUTOCHECKPOINT};
 use crate::error::{Result, StoreError};
 use crate::lite::{LiteReaders, LiteRow};
+use crate::recent::Recents;
 use crate::script::ScriptQueue;
 
 /// A PostgreSQL connection idle longer than this is pinged before it is handed out.
@@ -102,6 +103,8 @@ pub(crate) const LOG_SIZE_LIMIT: i64 = 1 << 30;
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) db: Db,
+    /// Pulled members' newest note ids, for home feeds (`recent.rs`).
+    pub(crate) recents: Arc<Recents>,
 }
 
 /// Run `$body` with `$pool` bound to a pool that may read.
@@ -153,7 +156,7 @@ impl Store {
                 })
                 .connect(url)
                 .await?;
-            return Ok(Self { db: Db::Postgres(pool) });
+            return Ok(Self { db: Db::Postgres(pool), recents: Arc::default() });
         }
         let path = url
             .strip_prefix("sqlite://")
@@ -210,7 +213,10 @@ impl Store {
         ));
         let lite = Arc::new(LiteReaders::new(path.to_owned()));
         let scripts = Arc::default();
-        Ok(Self { db: Db::Sqlite { writer, reader, bulk, scripts, lite, checkpointer } })
+        Ok(Self {
+            db: Db::Sqlite { writer, reader, bulk, scripts, lite, checkpointer },
+            recents: Arc::default(),
+        })
     }
 
     /// `SELECT id FROM table WHERE id = $1`, locking the row on PostgreSQL (SQLite has one

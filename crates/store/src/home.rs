@@ -3,17 +3,18 @@
 //! A post writes a home entry for the author and for each follower (`home_entries`), except when
 //! its author is *pulled*: a member who had more followers than the server's threshold when they
 //! posted. Their notes are written into no feed; a reader's page merges them in from
-//! `pulled_follows` (the pulled members the reader follows), one bounded index range per pulled
-//! member. Being pulled is sticky (`accounts.home_pull`), so a note that went into no feed is
+//! `pulled_follows` (the pulled members the reader follows): from each member's newest ids, kept in
+//! memory (`recent.rs`), or one bounded index range per member where those do not reach. Being pulled is sticky (`accounts.home_pull`), so a note that went into no feed is
 //! always found by reading, whatever the author's follower count later does.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use crate::Store;
 use crate::db::{Arg, Backend, placeholders};
 use crate::error::Result;
-use crate::notes::{FeedSql, NoteView, note_view, page_first_sql};
+use crate::notes::{FeedSql, NoteView, note_view};
 use crate::page::Page;
+use crate::recent::{KEPT, Recent};
 use crate::script::Script;
 
 /// A private note shows only while its reader may still see it: fan-out, unfollow and the
@@ -25,13 +26,19 @@ macro_rules! readable {
     };
 }
 
-/// Home: the entries written into one reader's feed. $1 owner, $2 upper, $3 lower, $4 limit.
-macro_rules! home_sql {
+/// Home: the note ids written into one reader's feed, off the primary key of their entries.
+/// $1 owner, $2 upper, $3 lower, $4 limit.
+macro_rules! home_ids {
     ($dir:literal) => {
-        page_first_sql!("home_entries", "owner_id", readable!(), $dir)
+        concat!(
+            "SELECT note_id FROM home_entries WHERE owner_id = $1 AND note_id < $2 \
+             AND note_id > $3 ORDER BY note_id ",
+            $dir,
+            " LIMIT $4"
+        )
     };
 }
-pub const HOME_FEED: FeedSql = FeedSql { desc: home_sql!("DESC"), asc: home_sql!("ASC") };
+pub const HOME_IDS: FeedSql = FeedSql { desc: home_ids!("DESC"), asc: home_ids!("ASC") };
 
 /// The ids that may belong on a reader's page from the pulled members they follow: for each,
 /// its newest `limit` notes in the window (oldest `limit` reading upwards). Unordered; the
@@ -77,6 +84,23 @@ pub fn pulled_note_ids(backend: Backend) -> &'static FeedSql {
         Backend::Sqlite => &PULLED_SQLITE,
         Backend::Postgres => &PULLED_PG,
     }
+}
+
+/// The pulled members `$1` follows.
+const PULLED_FOLLOWS: &str = "SELECT followee_id FROM pulled_follows WHERE follower_id = $1";
+
+/// A member's newest `$2` note ids, newest first. $1 member.
+pub const NEWEST_OF_MEMBER: &str =
+    "SELECT id FROM notes WHERE author_id = $1 ORDER BY id DESC LIMIT $2";
+
+/// [`NEWEST_OF_MEMBER`] for `members` members at once (PostgreSQL: one round trip), their ids
+/// bound from $2. Rows are (member, note id), unordered.
+pub fn newest_of_members_pg(members: usize) -> String {
+    format!(
+        "SELECT a.id, n.id FROM accounts a CROSS JOIN LATERAL (SELECT id FROM notes \
+         WHERE author_id = a.id ORDER BY id DESC LIMIT $1) n WHERE a.id IN ({})",
+        placeholders(2, members)
+    )
 }
 
 /// Make `$1` pulled if it has more than `$2` followers (see the module's comment). It takes the
@@ -130,7 +154,7 @@ pub(crate) fn post_steps(
 
 impl Store {
     /// A page of `owner`'s home feed: their entries merged with the notes of the pulled members
-    /// they follow.
+    /// they follow. The page's ids are settled first, so only its own notes are read.
     pub async fn home_feed(&self, owner: i64, page: &Page) -> Result<Vec<NoteView>> {
         let up = page.ascending();
         let window = [
@@ -139,31 +163,107 @@ impl Store {
             Arg::Int(page.lower()),
             Arg::Int(page.limit()),
         ];
-        let mut rows: Vec<NoteView> =
-            self.read_all(if up { HOME_FEED.asc } else { HOME_FEED.desc }, &window).await?;
+        let entries: Vec<(i64,)> =
+            self.read_all(if up { HOME_IDS.asc } else { HOME_IDS.desc }, &window).await?;
+        let mut ids: Vec<i64> = entries.into_iter().map(|(id,)| id).collect();
         // A full page of entries bounds the pulled notes that can still make the page: none
         // beyond its last entry.
-        let mut narrowed = window.clone();
-        if i64::try_from(rows.len()).is_ok_and(|n| n >= page.limit()) {
-            let ids = rows.iter().map(|r| r.id);
-            narrowed[if up { 1 } else { 2 }] =
-                Arg::Int(if up { ids.max() } else { ids.min() }.unwrap_or_default());
+        let (mut upper, mut lower) = (page.upper(), page.lower());
+        if i64::try_from(ids.len()).is_ok_and(|n| n >= page.limit()) {
+            if up {
+                upper = ids.iter().copied().max().unwrap_or(upper);
+            } else {
+                lower = ids.iter().copied().min().unwrap_or(lower);
+            }
         }
-        let sql = pulled_note_ids(self.backend());
-        let pulled: Vec<(i64,)> =
-            self.read_all(if up { sql.asc } else { sql.desc }, &narrowed).await?;
-        let have: HashSet<i64> = rows.iter().map(|r| r.id).collect();
-        let mut ids: Vec<i64> = have.iter().copied().collect();
-        ids.extend(pulled.into_iter().map(|(id,)| id).filter(|id| !have.contains(id)));
+        ids.extend(self.pulled_ids(owner, upper, lower, page).await?);
         sort_page(&mut ids, up, page.limit());
-        let missing: Vec<i64> = ids.iter().copied().filter(|id| !have.contains(id)).collect();
-        if !missing.is_empty() {
-            rows.extend(self.readable_notes(owner, &missing).await?);
-            let keep: HashSet<i64> = ids.into_iter().collect();
-            rows.retain(|r| keep.contains(&r.id));
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
+        let mut rows = self.readable_notes(owner, &ids).await?;
         rows.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
         Ok(rows)
+    }
+
+    /// The ids that may belong on `reader`'s page from the pulled members they follow, in the
+    /// window (`lower`, `upper`): from the members' kept newest ids where those cover the
+    /// window, and otherwise read as [`pulled_note_ids`] does.
+    async fn pulled_ids(
+        &self,
+        reader: i64,
+        upper: i64,
+        lower: i64,
+        page: &Page,
+    ) -> Result<Vec<i64>> {
+        let members: Vec<(i64,)> = self.read_all(PULLED_FOLLOWS, &[Arg::Int(reader)]).await?;
+        if members.is_empty() {
+            return Ok(Vec::new());
+        }
+        let members: Vec<i64> = members.into_iter().map(|(m,)| m).collect();
+        let found = self.recents.lookup(&members);
+        let mut kept = found.kept;
+        for (member, recent) in self.newest_note_ids(&found.missing).await? {
+            self.recents.keep(member, found.token, recent.clone());
+            kept.push(recent);
+        }
+        let limit = usize::try_from(page.limit()).unwrap_or(usize::MAX);
+        let mut ids = Vec::new();
+        for recent in &kept {
+            match recent.window(upper, lower, limit, page.ascending()) {
+                Some(window) => ids.extend(window),
+                None => {
+                    let sql = pulled_note_ids(self.backend());
+                    let sql = if page.ascending() { sql.asc } else { sql.desc };
+                    let args = [
+                        Arg::Int(reader),
+                        Arg::Int(upper),
+                        Arg::Int(lower),
+                        Arg::Int(page.limit()),
+                    ];
+                    let rows: Vec<(i64,)> = self.read_all(sql, &args).await?;
+                    return Ok(rows.into_iter().map(|(id,)| id).collect());
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    /// The newest [`KEPT`] note ids of each of `members`, for [`Recents`].
+    async fn newest_note_ids(&self, members: &[i64]) -> Result<Vec<(i64, Recent)>> {
+        let more = Arg::Int(i64::try_from(KEPT).unwrap_or(i64::MAX) + 1);
+        let mut newest = Vec::with_capacity(members.len());
+        match self.backend() {
+            // Inline reads: one statement per member costs no round trip.
+            Backend::Sqlite => {
+                for &member in members {
+                    let ids: Vec<(i64,)> =
+                        self.read_all(NEWEST_OF_MEMBER, &[Arg::Int(member), more.clone()]).await?;
+                    newest.push((
+                        member,
+                        Recent::from_newest(ids.into_iter().map(|(id,)| id).collect()),
+                    ));
+                }
+            }
+            Backend::Postgres => {
+                for chunk in members.chunks(500) {
+                    let sql = newest_of_members_pg(chunk.len());
+                    let mut args = vec![more.clone()];
+                    args.extend(chunk.iter().map(|&m| Arg::Int(m)));
+                    let rows: Vec<(i64, i64)> = self.read_all(&sql, &args).await?;
+                    let mut by_member: HashMap<i64, Vec<i64>> =
+                        chunk.iter().map(|&m| (m, Vec::new())).collect();
+                    for (member, id) in rows {
+                        by_member.entry(member).or_default().push(id);
+                    }
+                    newest.extend(by_member.into_iter().map(|(member, mut ids)| {
+                        ids.sort_unstable_by(|a, b| b.cmp(a));
+                        (member, Recent::from_newest(ids))
+                    }));
+                }
+            }
+        }
+        Ok(newest)
     }
 
     /// Those of `ids` that `reader` may read in their home feed, in no particular order.

@@ -31,6 +31,7 @@ mod notes;
 mod notifications;
 mod page;
 mod preferences;
+mod recent;
 mod script;
 mod search;
 mod sessions;
@@ -50,7 +51,7 @@ pub use explore::{
     EXPLORE_NEWEST, EXPLORE_TOP, ExploreCandidate, FOLLOWEE_IDS, LIKED_NOTES, explore_score,
 };
 pub use gc::{MediaRemoval, Picture};
-pub use home::{HOME_FEED, pulled_note_ids};
+pub use home::{HOME_IDS, NEWEST_OF_MEMBER, newest_of_members_pg, pulled_note_ids};
 pub use idempotency::IDEMPOTENCY_WINDOW_MS;
 pub use jobs::{JobRow, NewJob};
 pub use media::MediaRow;

@@ -195,7 +195,6 @@ macro_rules! page_first_sql {
         )
     };
 }
-pub(crate) use page_first_sql;
 
 /// Public notes with a tag. $1 tag key, $2 upper, $3 lower, $4 limit. `note_tags` holds
 /// public notes only, so the page comes straight off its index.
@@ -298,7 +297,11 @@ impl Store {
         for n in notes {
             note_steps(&mut script, n, self.backend());
         }
-        self.run_script(script).await.map(drop)
+        let done = self.run_script(script).await.map(drop);
+        for n in notes {
+            self.recents.forget(n.author_id);
+        }
+        done
     }
 
     pub async fn note(&self, id: i64) -> Result<Option<NoteView>> {
@@ -322,7 +325,7 @@ impl Store {
     /// notifications) and fix the author's and the boards' counts. Returns the author's id, or `NotFound`.
     pub async fn delete_note(&self, id: i64) -> Result<i64> {
         let lock = self.lock_row_sql("notes");
-        on_write!(self, |p| {
+        let author = on_write!(self, |p| {
             let mut tx = p.begin().await?;
             // PostgreSQL: hold the note so a collect, like or comment in flight (whose foreign
             // key check needs it) waits and then fails, instead of slipping past the counters.
@@ -346,8 +349,10 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
-            Ok(author)
-        })
+            Ok::<_, StoreError>(author)
+        })?;
+        self.recents.forget(author);
+        Ok(author)
     }
 
     pub async fn public_feed(&self, page: &Page) -> Result<Vec<NoteView>> {

@@ -365,7 +365,8 @@ async fn pulled_authors_are_read_into_home_feeds(s: &Store) {
 }
 
 /// A reader's entries and a pulled member's notes interleave; pages walk them in id order
-/// both ways without losing or repeating one.
+/// both ways without losing or repeating one. The member has more notes than the store keeps
+/// in memory for them, so the later pages read the rest.
 async fn pulled_notes_merge_into_pages_both_ways(s: &Store) {
     let (reader, star, friend) = (account(1, "reader"), account(2, "star"), account(3, "friend"));
     for a in [&reader, &star, &friend] {
@@ -374,7 +375,7 @@ async fn pulled_notes_merge_into_pages_both_ways(s: &Store) {
     s.follow(reader.id, star.id, act(1)).await.unwrap();
     s.follow(reader.id, friend.id, act(2)).await.unwrap();
     let mut all = Vec::new();
-    for i in 0..12 {
+    for i in 0..90 {
         let mut n = note(100 + i, if i % 3 == 0 { friend.id } else { star.id }, "n");
         n.pull_above = Some(0);
         s.insert_note(&n).await.unwrap();
@@ -401,6 +402,14 @@ async fn pulled_notes_merge_into_pages_both_ways(s: &Store) {
     assert_eq!(up, all, "oldest first, min_id");
     let since = Page { since_id: Some(all[4]), ..Page::newest(20) };
     assert_eq!(home_ids(s, reader.id, &since).await, all[..4]);
+
+    // Her newest notes as read a moment ago are not served after a post or a deletion.
+    let mut newer = note(300, star.id, "newer");
+    newer.pull_above = Some(0);
+    s.insert_note(&newer).await.unwrap();
+    assert_eq!(home_ids(s, reader.id, &Page::newest(3)).await, [newer.id, all[0], all[1]]);
+    assert_eq!(s.delete_note(all[1]).await.unwrap(), star.id);
+    assert_eq!(home_ids(s, reader.id, &Page::newest(3)).await, [newer.id, all[0], all[2]]);
 }
 
 async fn private_notes_stay_with_followers(s: &Store) {

@@ -9,8 +9,9 @@ mod common;
 
 use nb_store::{
     AUTHOR_FEED, Act, Arg, Backend, BoardRow, BulkCollect, BulkEdge, BulkNotice, EXPLORE_NEWEST,
-    EXPLORE_TOP, FOLLOWEE_IDS, FeedSql, HOME_FEED, LIKED_NOTES, NOTIFY_AUTHOR_ONCE, NOTIFY_ONCE,
-    NewAccount, NewComment, NewNote, PUBLIC_FEED, Store, TAG_FEED, pulled_note_ids,
+    EXPLORE_TOP, FOLLOWEE_IDS, FeedSql, HOME_IDS, LIKED_NOTES, NEWEST_OF_MEMBER,
+    NOTIFY_AUTHOR_ONCE, NOTIFY_ONCE, NewAccount, NewComment, NewNote, PUBLIC_FEED, Store, TAG_FEED,
+    newest_of_members_pg, pulled_note_ids,
 };
 
 conformance!(feed_queries_are_index_range_scans, notification_check_finds_the_pair);
@@ -187,7 +188,7 @@ async fn explain_feed(s: &Store, name: &str, feed: &FeedSql, args: impl Fn(i64, 
 async fn feed_queries_are_index_range_scans(s: &Store) {
     seed(s).await;
     use Arg::{Int, Text};
-    explain_feed(s, "home", &HOME_FEED, |u, l| vec![Int(42), Int(u), Int(l), Int(20)]).await;
+    explain_feed(s, "home", &HOME_IDS, |u, l| vec![Int(42), Int(u), Int(l), Int(20)]).await;
     explain_feed(s, "public", &PUBLIC_FEED, |u, l| vec![Int(u), Int(l), Int(20)]).await;
     for private in [0, 1] {
         explain_feed(s, "author", &AUTHOR_FEED, |u, l| {
@@ -209,6 +210,16 @@ async fn feed_queries_are_index_range_scans(s: &Store) {
     // a bounded range per member.
     let pulled = pulled_note_ids(s.backend());
     explain_feed(s, "pulled", pulled, |u, l| vec![Int(1), Int(u), Int(l), Int(20)]).await;
+    // A member with a usual share of the notes (40), more than the limit: with fewer, all of
+    // them are read and sorting them is bounded too. For member 42, who wrote a quarter of all
+    // notes, PostgreSQL rightly walks the primary key back and meets enough of hers at once.
+    let plan = s.explain(NEWEST_OF_MEMBER, &[Int(7), Int(8)]).await.unwrap();
+    check(s.backend(), "a pulled member's newest", &plan);
+    if s.backend() == Backend::Postgres {
+        let many: &'static str = Box::leak(newest_of_members_pg(3).into_boxed_str());
+        let plan = s.explain(many, &[Int(8), Int(1), Int(2), Int(3)]).await.unwrap();
+        check(s.backend(), "pulled members' newest", &plan);
+    }
 }
 
 /// A new notification's duplicate check goes straight to the (actor, recipient) pair, whatever

@@ -243,13 +243,15 @@ impl Store {
                 "bulk notes take no mentions, idempotency keys or media to attach",
             ));
         }
-        match &self.db {
+        let done = match &self.db {
             Db::Sqlite { writer, bulk, .. } => {
                 let rows = notes.to_vec();
                 bulk.run(writer, move |tx| sqlite::notes(tx, &rows, fan_out)).await
             }
             Db::Postgres(p) => pg::notes(p, notes, fan_out).await,
-        }
+        };
+        self.recents.forget_all();
+        done
     }
 
     /// Home-feed entries as given; entries already there are skipped. A bulk load computes
