@@ -241,7 +241,10 @@ async fn demo_seeds_a_living_community_once() {
     let token = password_token(&http, &base, handle, password).await;
     let get = |path: &str| http.get(format!("{base}{path}")).bearer_auth(&token).send();
     let home: Value = get("/api/v1/timelines/home?limit=40").await.unwrap().json().await.unwrap();
-    assert!(home.as_array().unwrap().len() >= 10, "the sample member's home feed is full");
+    let home = home.as_array().unwrap();
+    assert!(home.len() >= 10, "the sample member's home feed is full");
+    let others = home.iter().filter(|n| n["account"]["username"] != handle).count();
+    assert!(others * 2 >= home.len(), "the sample member's home shows others: {others}");
     let public: Value =
         get("/api/v1/timelines/public?limit=40").await.unwrap().json().await.unwrap();
     let notes = public.as_array().unwrap();

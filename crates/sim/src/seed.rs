@@ -136,12 +136,24 @@ pub async fn seed(
     Ok(Report { totals: w.totals, elapsed: began.elapsed(), phases, sample_handle })
 }
 
-/// The resident posting most (by propensity) among normal accounts: a lively profile to try.
+/// A normal resident whose home feed is liveliest: the most posting (by propensity) among the
+/// accounts they follow. The most prolific poster, the choice before, saw mostly their own
+/// notes there.
 fn sample_member(pop: &Population) -> String {
+    let mut followed_posting = vec![0.0_f64; pop.people.len()];
+    for f in &pop.follows {
+        if let (Some(reads), Some(author)) =
+            (followed_posting.get_mut(f.follower as usize), pop.people.get(f.followee as usize))
+        {
+            *reads += f64::from(author.propensities.post);
+        }
+    }
     pop.people
         .iter()
-        .filter(|q| q.kind == crate::Kind::Normal && q.community == crate::Community::Resident)
-        .max_by(|a, b| a.propensities.post.total_cmp(&b.propensities.post))
+        .zip(&followed_posting)
+        .filter(|(q, _)| q.kind == crate::Kind::Normal && q.community == crate::Community::Resident)
+        .max_by(|(_, a), (_, b)| a.total_cmp(b))
+        .map(|(q, _)| q)
         .or(pop.people.first())
         .map(|q| q.handle.clone())
         .unwrap_or_default()
