@@ -3,8 +3,9 @@
 //! A post writes a home entry for the author and for each follower (`home_entries`), except when
 //! its author is *pulled*: a member who had more followers than the server's threshold when they
 //! posted. Their notes are written into no feed; a reader's page merges them in from
-//! `pulled_follows` (the pulled members the reader follows): from each member's newest ids, kept in
-//! memory (`recent.rs`), or one bounded index range per member where those do not reach. Being pulled is sticky (`accounts.home_pull`), so a note that went into no feed is
+//! `pulled_follows` (the pulled members the reader follows): from each member's newest ids, kept
+//! in memory (`recent.rs`), or one bounded index range per member where those do not reach.
+//! Being pulled is sticky (`accounts.home_pull`), so a note that went into no feed is
 //! always found by reading, whatever the author's follower count later does.
 
 use std::collections::HashMap;

@@ -5,7 +5,7 @@
 //! read per page. Their newest ids are the same for all their followers, so they are read once
 //! and kept here. This server forgets a member's ids when it commits a post or a deletion of
 //! theirs; writes by another process (a second server on PostgreSQL, a command-line tool) show
-//! once an entry has aged past [`Recents::ttl`].
+//! once an entry has aged out (10 s).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
