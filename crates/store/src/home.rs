@@ -203,11 +203,10 @@ impl Store {
         }
         let members: Vec<i64> = members.into_iter().map(|(m,)| m).collect();
         let found = self.recents.lookup(&members);
+        let read = self.newest_note_ids(&found.missing).await?;
+        self.recents.keep(found.token, &read);
         let mut kept = found.kept;
-        for (member, recent) in self.newest_note_ids(&found.missing).await? {
-            self.recents.keep(member, found.token, recent.clone());
-            kept.push(recent);
-        }
+        kept.extend(read.into_iter().map(|(_, recent)| recent));
         let limit = usize::try_from(page.limit()).unwrap_or(usize::MAX);
         let mut ids = Vec::new();
         for recent in &kept {

@@ -175,32 +175,22 @@ pub const AUTHOR_FEED: FeedSql = feed_sql!(
     "4"
 );
 
-/// A feed whose page of note ids comes off one index first (`$table` rows where `$key = $1`,
-/// `note_id` in ($3, $2), `$4` of them), so the planner joins only those rows: left to itself,
-/// PostgreSQL merge-joined against a walk of every note. `$where` filters the joined notes.
-macro_rules! page_first_sql {
-    ($table:literal, $key:literal, $where:expr, $dir:literal) => {
+/// Public notes with a tag. $1 tag key, $2 upper, $3 lower, $4 limit. `note_tags` holds
+/// public notes only, so the page comes straight off its index; it is taken first, so the
+/// planner joins only those rows (left to itself, PostgreSQL merge-joined against a walk of
+/// every note).
+macro_rules! tag_sql {
+    ($dir:literal) => {
         note_view!(
             concat!(
-                "(SELECT note_id FROM ",
-                $table,
-                " WHERE ",
-                $key,
-                " = $1 AND note_id < $2 AND note_id > $3 ORDER BY note_id ",
+                "(SELECT note_id FROM note_tags WHERE tag_key = $1 AND note_id < $2 \
+                 AND note_id > $3 ORDER BY note_id ",
                 $dir,
                 " LIMIT $4) page JOIN notes n ON n.id = page.note_id"
             ),
-            $where,
+            "1 = 1",
             concat!("page.note_id ", $dir)
         )
-    };
-}
-
-/// Public notes with a tag. $1 tag key, $2 upper, $3 lower, $4 limit. `note_tags` holds
-/// public notes only, so the page comes straight off its index.
-macro_rules! tag_sql {
-    ($dir:literal) => {
-        page_first_sql!("note_tags", "tag_key", "1 = 1", $dir)
     };
 }
 pub const TAG_FEED: FeedSql = FeedSql { desc: tag_sql!("DESC"), asc: tag_sql!("ASC") };

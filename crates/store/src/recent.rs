@@ -124,19 +124,22 @@ impl Recents {
         found
     }
 
-    /// Keep `recent`, read for `member` after a [`Recents::lookup`] that gave `token`, unless
-    /// the member was forgotten since.
-    pub(crate) fn keep(&self, member: i64, token: u64, recent: Recent) {
+    /// Keep each member's ids, read after a [`Recents::lookup`] that gave `token`, unless the
+    /// member was forgotten since.
+    pub(crate) fn keep(&self, token: u64, read: &[(i64, Recent)]) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        // Read under the lock that `forget` takes too: a forget either came first and shows
-        // here, or comes after and removes this entry.
-        if self.stripe(member).load(Ordering::Acquire) > token {
-            return;
+        let now = Instant::now();
+        for (member, recent) in read {
+            // Read under the lock that `forget` takes too: a forget either came first and shows
+            // here, or comes after and removes this entry.
+            if self.stripe(*member).load(Ordering::Acquire) > token {
+                continue;
+            }
+            if entries.len() >= MAX_MEMBERS && !entries.contains_key(member) {
+                entries.clear();
+            }
+            entries.insert(*member, Entry { recent: recent.clone(), loaded: now });
         }
-        if entries.len() >= MAX_MEMBERS && !entries.contains_key(&member) {
-            entries.clear();
-        }
-        entries.insert(member, Entry { recent, loaded: Instant::now() });
     }
 
     /// Drop `member`'s ids: a note of theirs was just committed or deleted.
@@ -195,15 +198,15 @@ mod tests {
         let before = recents.lookup(&[7]);
         assert_eq!(before.missing, [7]);
         recents.forget(7);
-        recents.keep(7, before.token, Recent::from_newest(vec![1]));
+        recents.keep(before.token, &[(7, Recent::from_newest(vec![1]))]);
         assert_eq!(recents.lookup(&[7]).missing, [7], "a stale read must not be kept");
         let after = recents.lookup(&[7]);
-        recents.keep(7, after.token, Recent::from_newest(vec![2, 1]));
+        recents.keep(after.token, &[(7, Recent::from_newest(vec![2, 1]))]);
         let found = recents.lookup(&[7]);
         assert!(found.missing.is_empty());
         assert_eq!(found.kept, [Recent::from_newest(vec![2, 1])]);
         recents.forget_all();
-        recents.keep(7, found.token, Recent::from_newest(vec![1]));
+        recents.keep(found.token, &[(7, Recent::from_newest(vec![1]))]);
         assert_eq!(recents.lookup(&[7]).missing, [7]);
     }
 
@@ -211,7 +214,7 @@ mod tests {
     fn kept_ids_age_out() {
         let recents = Recents::new(Duration::ZERO);
         let l = recents.lookup(&[3]);
-        recents.keep(3, l.token, Recent::from_newest(vec![1]));
+        recents.keep(l.token, &[(3, Recent::from_newest(vec![1]))]);
         assert_eq!(recents.lookup(&[3]).missing, [3]);
     }
 }
